@@ -1,0 +1,16 @@
+# Warnings are errors for the project's own code; third-party headers come in as SYSTEM.
+add_library(ledger_warnings INTERFACE)
+target_compile_options(ledger_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Werror -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+
+if(LEDGER_SANITIZE)
+  string(REPLACE ";" "," sanitizers "${LEDGER_SANITIZE}")
+  add_compile_options(-fsanitize=${sanitizers} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${sanitizers})
+endif()
+
+# Installs nothing: the warning flags are for building Ledger, not for its users.
+function(ledger_use_warnings target)
+  target_link_libraries(${target} PRIVATE $<BUILD_INTERFACE:ledger_warnings>)
+endfunction()

@@ -1,0 +1,94 @@
+// What a caller asks the log to append, and what it gets back for each append.
+//
+// A command is one or more events that are written together or not at all, under one
+// optional idempotency key. A plain append is a command of one event. Each command in a
+// batch succeeds or fails on its own; the successful ones of a batch become durable together.
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/engine/types.h"
+#include "ledger/schema/common_generated.h"
+
+namespace ledger {
+
+/// Optimistic concurrency: what the stream's current version must be for the append to go in.
+class ExpectedVersion {
+ public:
+  enum class Kind : std::uint8_t { kAny, kNoStream, kExact };
+
+  static ExpectedVersion Any() { return ExpectedVersion(Kind::kAny, StreamVersion{}); }
+  static ExpectedVersion NoStream() { return ExpectedVersion(Kind::kNoStream, StreamVersion{}); }
+  static ExpectedVersion Exact(StreamVersion v) { return ExpectedVersion(Kind::kExact, v); }
+
+  Kind kind() const { return kind_; }
+  StreamVersion version() const { return version_; }
+  /// True when a stream whose last version is `current` (0: no stream) satisfies this.
+  bool IsSatisfiedBy(StreamVersion current) const;
+
+ private:
+  ExpectedVersion(Kind kind, StreamVersion version) : kind_(kind), version_(version) {}
+  Kind kind_;
+  StreamVersion version_;
+};
+
+/// Who caused a command and where it belongs; copied into every event of the command.
+struct EventMetadata {
+  std::string actor;
+  schema::Environment environment = schema::Environment::Unspecified;
+  std::string organization;
+  std::string platform;
+  std::string correlation_id;
+  std::string causation_id;
+};
+
+/// One event of a command, before the log gives it a sequence and a hash.
+struct EventDraft {
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  schema::EventType type = schema::EventType::Opaque;
+  std::string payload;
+};
+
+/// One append of one event: the log-level form of a command.
+struct AppendRequest {
+  EventDraft event;
+  EventMetadata metadata;
+  /// The idempotency key's scope (normally the platform id; empty: ledger-wide).
+  std::string idempotency_scope;
+  /// Empty: no idempotency. Otherwise a retry with the same command returns the original.
+  std::string idempotency_key;
+};
+
+enum class AppendCode : std::uint8_t {
+  kAppended = 0,
+  /// The idempotency key was seen with the same command: the original result, nothing written.
+  kDuplicate,
+  kWrongExpectedVersion,
+  kIdempotencyKeyReusedWithDifferentCommand,
+  kInvalidArgument,
+};
+
+std::string_view AppendCodeName(AppendCode code);
+
+/// The result of one command. For kAppended and kDuplicate, `first_sequence` and
+/// `first_version` are those of the command's first event, and its events are consecutive.
+struct AppendResult {
+  AppendCode code = AppendCode::kAppended;
+  SequenceNumber first_sequence;
+  StreamVersion first_version;
+  std::uint32_t event_count = 0;
+  /// For rejections: a sentence saying which rule and which values.
+  std::string message;
+
+  bool ok() const { return code == AppendCode::kAppended || code == AppendCode::kDuplicate; }
+};
+
+/// XXH3-128 of everything that defines an append (not the time it is recorded).
+Fingerprint FingerprintOf(const AppendRequest& request);
+
+}  // namespace ledger

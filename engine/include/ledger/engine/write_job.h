@@ -1,0 +1,64 @@
+// How work reaches the log's single writer: a WriteJob is staged into the group commit being
+// built, then completed once that group is durable (or has failed).
+//
+// The writer thread calls Stage() for each queued job in arrival order, against a
+// StagingBatch that sees every event staged before it (even those not yet durable), so
+// decisions made in Stage() are serializable. Stage() must not block, do I/O of its own or
+// throw. Complete() is called exactly once, from the log's commit thread, after the group's
+// fsync (sync durability) or WAL write (async) succeeded, or with the failure that stopped it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "ledger/engine/append.h"
+#include "ledger/engine/status.h"
+#include "ledger/engine/types.h"
+
+namespace ledger {
+
+/// A durable idempotency record: the command that first used a key, and its result.
+struct IdempotencyRecord {
+  SequenceNumber first_sequence;
+  StreamVersion first_version;
+  std::uint32_t event_count = 0;
+  Fingerprint fingerprint{};
+};
+
+/// The header shared by the events of one command.
+struct CommandHeader {
+  EventMetadata metadata;
+  std::string_view idempotency_scope;
+  std::string_view idempotency_key;
+  Fingerprint fingerprint{};
+};
+
+/// The group commit being built. Used only by the writer thread, inside WriteJob::Stage().
+class StagingBatch {
+ public:
+  virtual ~StagingBatch() = default;
+
+  /// The stream's last version, counting staged events; 0 when the stream does not exist.
+  virtual Result<StreamVersion> CurrentVersion(std::string_view stream) = 0;
+  /// The record of an idempotency key, counting staged commands.
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view scope,
+                                                                   std::string_view key) = 0;
+  /// Stages one command: checks its key (duplicate or conflict), its streams' expected
+  /// versions and its fields, then sequences, hashes and writes its events; or stages
+  /// nothing and says why. A Status failure means storage failed (the log stops writing).
+  virtual Result<AppendResult> StageCommand(const CommandHeader& header,
+                                            std::span<const EventDraft> events) = 0;
+};
+
+class WriteJob {
+ public:
+  virtual ~WriteJob() = default;
+  /// How many events the job may stage, so the writer can bound a group commit.
+  virtual std::size_t EventCountHint() const = 0;
+  virtual void Stage(StagingBatch& batch) = 0;
+  virtual void Complete(const Status& status) = 0;
+};
+
+}  // namespace ledger

@@ -1,0 +1,322 @@
+#include "log/derived_index.h"
+
+#include <fmt/format.h>
+#include <rocksdb/sst_file_writer.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+
+#include "log/keys.h"
+
+namespace ledger::log {
+namespace {
+
+/// Frozen tails allowed to wait for writing out before the writer waits too.
+constexpr std::size_t kFrozenTailsMax = 2;
+
+Status WriteSortedFile(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                       const std::string& path,
+                       const std::vector<std::pair<std::string, std::string>>& rows) {
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db->GetOptions(family), family);
+  Status status = FromRocks(writer.Open(path), "opening an index file");
+  for (const auto& [key, value] : rows) {
+    if (!status.ok()) break;
+    status = FromRocks(writer.Put(key, value), "writing an index file");
+  }
+  if (status.ok()) status = FromRocks(writer.Finish(), "finishing an index file");
+  return status;
+}
+
+}  // namespace
+
+DerivedIndex::DerivedIndex(LogStore& store, std::size_t tail_events_max,
+                           FailureHandler on_failure)
+    : store_(store),
+      tail_events_max_(tail_events_max),
+      on_failure_(std::move(on_failure)),
+      active_(std::make_unique<IndexTail>()) {}
+
+DerivedIndex::~DerivedIndex() {
+  {
+    std::lock_guard lock(flush_mutex_);
+    stopping_ = true;
+  }
+  flush_wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+}
+
+Result<SequenceNumber> DerivedIndex::ReadCheckpoint() {
+  std::string value;
+  rocksdb::Status read = store_.db()->Get(rocksdb::ReadOptions(), store_.idempotency(),
+                                          std::string(kIndexCheckpointKey), &value);
+  if (read.IsNotFound()) return SequenceNumber{};
+  if (!read.ok()) return FromRocks(read, "reading the index checkpoint");
+  if (value.size() != 8) return Status::Corruption("the index checkpoint is malformed");
+  SequenceNumber checkpoint{GetBigEndian64(value.data())};
+  {
+    std::lock_guard lock(flush_mutex_);
+    indexed_through_ = checkpoint;
+  }
+  return checkpoint;
+}
+
+void DerivedIndex::Start() { flusher_ = std::thread([this] { FlushLoop(); }); }
+
+Result<StreamVersion> DerivedIndex::LastVersion(std::string_view stream) const {
+  {
+    std::shared_lock lock(tails_mutex_);
+    if (auto version = active_->LastVersion(stream)) return *version;
+    for (auto it = frozen_.rbegin(); it != frozen_.rend(); ++it) {
+      if (auto version = (*it)->LastVersion(stream)) return *version;
+    }
+  }
+  // A tail leaves `frozen_` only after its files are ingested, so a stream missing from the
+  // tails above is complete in the durable index.
+  return DurableLastVersion(stream);
+}
+
+Result<StreamVersion> DerivedIndex::DurableLastVersion(std::string_view stream) const {
+  rocksdb::ReadOptions read;
+  read.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.streams()));
+  std::string prefix = StreamPrefix(stream);
+  it->SeekForPrev(StreamKey(stream, StreamVersion{std::numeric_limits<std::uint64_t>::max()}));
+  if (it->Valid() && it->key().starts_with(prefix) && it->key().size() == prefix.size() + 8) {
+    return StreamVersion{GetBigEndian64(it->key().data() + prefix.size())};
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the stream index");
+  return StreamVersion{};
+}
+
+Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
+    std::string_view composite_key) const {
+  {
+    std::shared_lock lock(tails_mutex_);
+    if (const auto* record = active_->FindIdempotency(composite_key)) return {*record};
+    for (auto it = frozen_.rbegin(); it != frozen_.rend(); ++it) {
+      if (const auto* record = (*it)->FindIdempotency(composite_key)) return {*record};
+    }
+  }
+  std::string value;
+  rocksdb::Status read = store_.db()->Get(rocksdb::ReadOptions(), store_.idempotency(),
+                                          rocksdb::Slice(composite_key.data(), composite_key.size()),
+                                          &value);
+  if (read.IsNotFound()) return std::optional<IdempotencyRecord>();
+  if (!read.ok()) return FromRocks(read, "reading the idempotency index");
+  IdempotencyRecord record;
+  if (!DecodeIdempotencyRecord(value, &record)) {
+    return Status::Corruption("an idempotency record is malformed");
+  }
+  return std::optional<IdempotencyRecord>(record);
+}
+
+void DerivedIndex::AddEvent(std::string_view stream, StreamVersion version,
+                            SequenceNumber sequence) {
+  std::unique_lock lock(tails_mutex_);
+  active_->AddEvent(stream, version, sequence);
+}
+
+void DerivedIndex::AddIdempotency(std::string composite_key, const IdempotencyRecord& record) {
+  std::unique_lock lock(tails_mutex_);
+  active_->AddIdempotency(std::move(composite_key), record);
+}
+
+void DerivedIndex::ExtendIdempotency(std::string_view composite_key) {
+  std::unique_lock lock(tails_mutex_);
+  active_->ExtendIdempotency(composite_key);
+}
+
+void DerivedIndex::FreezeIfFull() {
+  {
+    std::shared_lock lock(tails_mutex_);
+    if (active_->event_count() < tail_events_max_) return;
+  }
+  std::unique_lock flush_lock(flush_mutex_);
+  // Bounded memory: the writer waits for the flusher rather than piling up tails.
+  frozen_drained_.wait(flush_lock, [this] {
+    std::shared_lock lock(tails_mutex_);
+    return frozen_.size() < kFrozenTailsMax || failed_ || stopping_;
+  });
+  {
+    std::unique_lock lock(tails_mutex_);
+    frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
+    active_ = std::make_unique<IndexTail>();
+  }
+  flush_wake_.notify_all();
+}
+
+void DerivedIndex::OnDurable(SequenceNumber head) {
+  {
+    std::lock_guard lock(flush_mutex_);
+    durable_ = head;
+  }
+  flush_wake_.notify_all();
+}
+
+Status DerivedIndex::WriteOut(const IndexTail& tail) {
+  if (tail.empty()) return Status::Ok();
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path directory = fs::path(store_.path()) / "ingest";
+  fs::create_directories(directory, error);
+  if (error) return Status::IoError("creating " + directory.string() + ": " + error.message());
+  std::string stem = (directory / fmt::format("index-{}", tail.last_sequence().value)).string();
+
+  auto idempotency_rows = tail.SortedIdempotencyRows();
+  std::string checkpoint;
+  PutBigEndian64(&checkpoint, tail.last_sequence().value);
+  // The checkpoint key is empty, so it sorts before every record.
+  idempotency_rows.insert(idempotency_rows.begin(), {std::string(kIndexCheckpointKey), checkpoint});
+
+  Status status = WriteSortedFile(store_.db(), store_.streams(), stem + "-streams.sst",
+                                  tail.SortedStreamRows());
+  if (status.ok()) {
+    status = WriteSortedFile(store_.db(), store_.idempotency(), stem + "-idempotency.sst",
+                             idempotency_rows);
+  }
+  if (!status.ok()) return status;
+
+  std::vector<rocksdb::IngestExternalFileArg> args(2);
+  args[0].column_family = store_.streams();
+  args[0].external_files = {stem + "-streams.sst"};
+  args[1].column_family = store_.idempotency();
+  args[1].external_files = {stem + "-idempotency.sst"};
+  for (auto& arg : args) {
+    arg.options.move_files = true;
+    arg.options.failed_move_fall_back_to_copy = true;
+  }
+  // Both families in one atomic ingestion: the checkpoint never runs ahead of the entries.
+  status = FromRocks(store_.db()->IngestExternalFiles(args), "ingesting index files");
+  if (status.ok()) {
+    std::lock_guard lock(flush_mutex_);
+    indexed_through_ = tail.last_sequence();
+  }
+  return status;
+}
+
+void DerivedIndex::FlushLoop() {
+  std::unique_lock lock(flush_mutex_);
+  while (true) {
+    std::shared_ptr<const IndexTail> next;
+    flush_wake_.wait(lock, [&] {
+      if (stopping_ || failed_) return true;
+      std::shared_lock tails(tails_mutex_);
+      if (!frozen_.empty() && frozen_.front()->last_sequence() <= durable_) {
+        next = frozen_.front();
+        return true;
+      }
+      return false;
+    });
+    if (!next) return;
+    lock.unlock();
+    Status written = WriteOut(*next);
+    lock.lock();
+    if (!written.ok()) {
+      failed_ = true;
+      lock.unlock();
+      on_failure_(written);
+      frozen_drained_.notify_all();
+      return;
+    }
+    {
+      std::unique_lock tails(tails_mutex_);
+      frozen_.pop_front();
+    }
+    frozen_drained_.notify_all();
+  }
+}
+
+Status DerivedIndex::FlushAll() {
+  std::unique_lock flush_lock(flush_mutex_);
+  // Wait for the flusher to finish what it has, then write the rest ourselves.
+  while (true) {
+    std::shared_ptr<const IndexTail> next;
+    {
+      std::unique_lock tails(tails_mutex_);
+      if (!active_->empty()) {
+        frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
+        active_ = std::make_unique<IndexTail>();
+      }
+      if (frozen_.empty()) return Status::Ok();
+      next = frozen_.front();
+    }
+    if (failed_) return Status::IoError("index files could not be written earlier");
+    flush_lock.unlock();
+    Status written = WriteOut(*next);
+    flush_lock.lock();
+    if (!written.ok()) return written;
+    std::unique_lock tails(tails_mutex_);
+    if (!frozen_.empty() && frozen_.front() == next) frozen_.pop_front();
+  }
+}
+
+Result<std::vector<StreamEntry>> DerivedIndex::StreamEntries(std::string_view stream,
+                                                             StreamVersion low,
+                                                             StreamVersion high,
+                                                             ReadDirection direction,
+                                                             std::size_t max_count,
+                                                             SequenceNumber visible) const {
+  std::vector<StreamEntry> entries;
+  if (max_count == 0 || low > high) return entries;
+  if (direction == ReadDirection::kBackward) {
+    Result<StreamVersion> last = LastVersion(stream);
+    if (!last.ok()) return last.status();
+    high = std::min(high, *last);
+    if (high < low) return entries;
+    if (high.value - low.value + 1 > max_count) low = StreamVersion{high.value - max_count + 1};
+  } else if (high.value - low.value + 1 > max_count) {
+    high = StreamVersion{low.value + max_count - 1};
+  }
+  // Tails first, then the durable index: a tail dropped in between was ingested before it was
+  // dropped, so the durable read sees it. Duplicates are removed below.
+  {
+    std::shared_lock lock(tails_mutex_);
+    for (const auto& tail : frozen_) tail->CollectStream(stream, low, high, &entries);
+    active_->CollectStream(stream, low, high, &entries);
+  }
+  Status durable = DurableStreamEntries(stream, low, high, &entries);
+  if (!durable.ok()) return durable;
+  std::sort(entries.begin(), entries.end(),
+            [](const StreamEntry& a, const StreamEntry& b) { return a.version < b.version; });
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [](const StreamEntry& a, const StreamEntry& b) {
+                              return a.version == b.version;
+                            }),
+                entries.end());
+  std::erase_if(entries, [&](const StreamEntry& e) { return e.sequence > visible; });
+  if (direction == ReadDirection::kBackward) std::reverse(entries.begin(), entries.end());
+  return entries;
+}
+
+Status DerivedIndex::DurableStreamEntries(std::string_view stream, StreamVersion low,
+                                          StreamVersion high,
+                                          std::vector<StreamEntry>* out) const {
+  rocksdb::ReadOptions read;
+  read.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.streams()));
+  std::string prefix = StreamPrefix(stream);
+  for (it->Seek(StreamKey(stream, low)); it->Valid(); it->Next()) {
+    rocksdb::Slice key = it->key();
+    if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) break;
+    StreamVersion version{GetBigEndian64(key.data() + prefix.size())};
+    if (version > high) break;
+    if (it->value().size() != 8) return Status::Corruption("a stream index entry is malformed");
+    out->push_back({version, SequenceNumber{GetBigEndian64(it->value().data())}});
+  }
+  return FromRocks(it->status(), "reading the stream index");
+}
+
+std::size_t DerivedIndex::tail_events() const {
+  std::shared_lock lock(tails_mutex_);
+  std::size_t count = active_->event_count();
+  for (const auto& tail : frozen_) count += tail->event_count();
+  return count;
+}
+
+SequenceNumber DerivedIndex::indexed_through() const {
+  std::lock_guard lock(flush_mutex_);
+  return indexed_through_;
+}
+
+}  // namespace ledger::log

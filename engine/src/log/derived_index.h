@@ -1,0 +1,95 @@
+// The stream and idempotency indexes, derived from the events.
+//
+// Three layers answer a lookup, newest first: the active tail (events the writer staged since
+// the last freeze), frozen tails (full, waiting to be written out), and the durable index
+// (sorted files ingested into RocksDB). A frozen tail is written out only once all its events
+// are durable, and dropped only after its files are ingested, so every entry is always in at
+// least one layer. The ingested idempotency file carries the checkpoint (the last sequence it
+// covers) in the same atomic ingestion, so on open the tail is rebuilt from exactly the
+// events after it.
+//
+// Thread-safety: the writer thread calls the writer members; any thread calls the reader
+// members; one internal thread writes frozen tails out.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <thread>
+#include <vector>
+
+#include "ledger/engine/log.h"
+#include "log/index_tail.h"
+#include "log/log_store.h"
+
+namespace ledger::log {
+
+class DerivedIndex {
+ public:
+  using FailureHandler = std::function<void(const Status&)>;
+
+  DerivedIndex(LogStore& store, std::size_t tail_events_max, FailureHandler on_failure);
+  ~DerivedIndex();
+  DerivedIndex(const DerivedIndex&) = delete;
+  DerivedIndex& operator=(const DerivedIndex&) = delete;
+
+  /// The last sequence covered by the durable index (0 when nothing was written out).
+  Result<SequenceNumber> ReadCheckpoint();
+  /// Starts the thread that writes frozen tails out.
+  void Start();
+  /// Freezes the active tail and writes every tail out now (on close; after recovery).
+  Status FlushAll();
+
+  // ---- Writer thread ----
+  Result<StreamVersion> LastVersion(std::string_view stream) const;
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view composite_key) const;
+  void AddEvent(std::string_view stream, StreamVersion version, SequenceNumber sequence);
+  void AddIdempotency(std::string composite_key, const IdempotencyRecord& record);
+  void ExtendIdempotency(std::string_view composite_key);
+  /// Freezes the active tail when it is full; waits while too many tails are frozen.
+  void FreezeIfFull();
+
+  // ---- Commit thread ----
+  /// Tells the index that every event up to `head` is durable.
+  void OnDurable(SequenceNumber head);
+
+  // ---- Any thread ----
+  /// Entries of `stream` with versions in [low, high], at most `max_count` taken from the low
+  /// end (forward) or the high end (backward), only those with sequence <= `visible`.
+  Result<std::vector<StreamEntry>> StreamEntries(std::string_view stream, StreamVersion low,
+                                                 StreamVersion high, ReadDirection direction,
+                                                 std::size_t max_count,
+                                                 SequenceNumber visible) const;
+  std::size_t tail_events() const;
+  SequenceNumber indexed_through() const;
+
+ private:
+  Result<StreamVersion> DurableLastVersion(std::string_view stream) const;
+  Status DurableStreamEntries(std::string_view stream, StreamVersion low, StreamVersion high,
+                              std::vector<StreamEntry>* out) const;
+  Status WriteOut(const IndexTail& tail);
+  void FlushLoop();
+
+  LogStore& store_;
+  const std::size_t tail_events_max_;
+  FailureHandler on_failure_;
+
+  mutable std::shared_mutex tails_mutex_;
+  std::unique_ptr<IndexTail> active_;
+  std::deque<std::shared_ptr<const IndexTail>> frozen_;
+
+  mutable std::mutex flush_mutex_;
+  std::condition_variable flush_wake_;
+  std::condition_variable frozen_drained_;
+  SequenceNumber durable_;
+  SequenceNumber indexed_through_;
+  bool stopping_ = false;
+  bool failed_ = false;
+  std::thread flusher_;
+};
+
+}  // namespace ledger::log

@@ -1,0 +1,50 @@
+// The stored form of one event, and how it is built and checked.
+//
+//   record   := envelope event_hash
+//   envelope := FlatBuffers bytes of ledger.schema.Envelope (file identifier "LGEV")
+//   event_hash := 32 bytes, SHA-256(previous_hash ‖ envelope)
+//
+// previous_hash is also inside the envelope, so each record proves its place in the chain.
+// Thread-safety: EventRecordBuilder is used by one thread; the free functions anywhere.
+#pragma once
+
+#include <flatbuffers/flatbuffers.h>
+
+#include <string>
+#include <string_view>
+
+#include "ledger/engine/append.h"
+#include "ledger/engine/status.h"
+#include "ledger/engine/write_job.h"
+#include "ledger/schema/envelope_generated.h"
+
+namespace ledger::log {
+
+inline constexpr std::size_t kHashBytes = 32;
+
+/// Everything the writer knows about an event when it records it.
+struct EventPlacement {
+  SequenceNumber sequence;
+  StreamVersion version;
+  std::int64_t recorded_at_us = 0;
+  Hash256 previous_hash{};
+};
+
+class EventRecordBuilder {
+ public:
+  /// Builds the record of `draft` at `placement`; sets `*hash` to the event's hash.
+  std::string Build(const CommandHeader& header, const EventDraft& draft,
+                    const EventPlacement& placement, Hash256* hash);
+
+ private:
+  flatbuffers::FlatBufferBuilder builder_{1024};
+};
+
+/// Checks a stored record's shape: long enough, and an envelope the FlatBuffers verifier
+/// accepts. Sets `*envelope` to it. Says nothing of the chain: see the verify walk.
+Status CheckRecordShape(std::string_view record, const schema::Envelope** envelope);
+
+std::string_view EnvelopeBytes(std::string_view record);
+Hash256 StoredHash(std::string_view record);
+
+}  // namespace ledger::log

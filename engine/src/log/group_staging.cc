@@ -1,0 +1,155 @@
+#include "log/group_staging.h"
+
+#include <fmt/format.h>
+
+#include "ledger/limits.h"
+#include "log/keys.h"
+
+namespace ledger::log {
+namespace {
+
+bool HasZeroByte(std::string_view text) { return text.find('\0') != std::string_view::npos; }
+
+AppendResult Rejection(AppendCode code, std::string message) {
+  AppendResult result;
+  result.code = code;
+  result.message = std::move(message);
+  return result;
+}
+
+std::string DescribeExpected(const ExpectedVersion& expected) {
+  switch (expected.kind()) {
+    case ExpectedVersion::Kind::kAny:
+      return "any version";
+    case ExpectedVersion::Kind::kNoStream:
+      return "no stream";
+    case ExpectedVersion::Kind::kExact:
+      return fmt::format("version {}", expected.version().value);
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::optional<std::string> InvalidCommandField(const CommandHeader& header,
+                                               std::span<const EventDraft> events) {
+  if (events.empty()) return "a command must have at least one event";
+  if (events.size() > limits::kBatchCommandsMax) return "a command has too many events";
+  if (header.idempotency_key.size() > limits::kIdempotencyKeyBytesMax ||
+      HasZeroByte(header.idempotency_key)) {
+    return fmt::format("idempotency key must be at most {} bytes with no zero byte",
+                       limits::kIdempotencyKeyBytesMax);
+  }
+  if (header.idempotency_scope.size() > limits::kStreamNameBytesMax ||
+      HasZeroByte(header.idempotency_scope)) {
+    return "idempotency scope is too long or has a zero byte";
+  }
+  for (const EventDraft& event : events) {
+    if (event.stream.empty() || event.stream.size() > limits::kStreamNameBytesMax ||
+        HasZeroByte(event.stream)) {
+      return fmt::format("stream name must be 1 to {} bytes with no zero byte",
+                         limits::kStreamNameBytesMax);
+    }
+    if (event.payload.size() > limits::kPayloadBytesMax) {
+      return fmt::format("payload of {} bytes exceeds {}", event.payload.size(),
+                         limits::kPayloadBytesMax);
+    }
+  }
+  return std::nullopt;
+}
+
+Status GroupStaging::Fail(Status failure) {
+  if (group_.failure.ok()) group_.failure = failure;
+  return failure;
+}
+
+Result<StreamVersion> GroupStaging::CurrentVersion(std::string_view stream) {
+  Result<StreamVersion> version = log_.index_->LastVersion(stream);
+  if (!version.ok()) return Fail(version.status());
+  return version;
+}
+
+Result<std::optional<IdempotencyRecord>> GroupStaging::FindIdempotency(std::string_view scope,
+                                                                       std::string_view key) {
+  auto record = log_.index_->FindIdempotency(IdempotencyKey(scope, key));
+  if (!record.ok()) return Fail(record.status());
+  return record;
+}
+
+Result<AppendResult> GroupStaging::CheckVersions(std::span<const EventDraft> events,
+                                                 std::vector<StreamVersion>* versions) {
+  // Events of one command may share a stream: each sees the ones before it.
+  std::unordered_map<std::string_view, StreamVersion> pending;
+  for (const EventDraft& event : events) {
+    StreamVersion current;
+    if (auto it = pending.find(event.stream); it != pending.end()) {
+      current = it->second;
+    } else {
+      Result<StreamVersion> found = CurrentVersion(event.stream);
+      if (!found.ok()) return found.status();
+      current = *found;
+    }
+    if (!event.expected.IsSatisfiedBy(current)) {
+      return Rejection(AppendCode::kWrongExpectedVersion,
+                       fmt::format("stream '{}' is at version {}, expected {}", event.stream,
+                                   current.value, DescribeExpected(event.expected)));
+    }
+    pending[event.stream] = current.Next();
+    versions->push_back(current.Next());
+  }
+  return AppendResult{};
+}
+
+Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
+                                                std::span<const EventDraft> events) {
+  if (auto invalid = InvalidCommandField(header, events)) {
+    return Rejection(AppendCode::kInvalidArgument, *invalid);
+  }
+  std::string composite_key;
+  if (!header.idempotency_key.empty()) {
+    composite_key = IdempotencyKey(header.idempotency_scope, header.idempotency_key);
+    auto found = log_.index_->FindIdempotency(composite_key);
+    if (!found.ok()) return Fail(found.status());
+    if (found->has_value()) {
+      const IdempotencyRecord& record = **found;
+      if (record.fingerprint != header.fingerprint) {
+        return Rejection(AppendCode::kIdempotencyKeyReusedWithDifferentCommand,
+                         fmt::format("idempotency key '{}' was used for a different command "
+                                     "recorded at sequence {}",
+                                     header.idempotency_key, record.first_sequence.value));
+      }
+      AppendResult duplicate{AppendCode::kDuplicate, record.first_sequence,
+                             record.first_version, record.event_count, {}};
+      return duplicate;
+    }
+  }
+  std::vector<StreamVersion> versions;
+  versions.reserve(events.size());
+  Result<AppendResult> checked = CheckVersions(events, &versions);
+  if (!checked.ok() || checked->code != AppendCode::kAppended) return checked;
+
+  AppendResult result{AppendCode::kAppended, log_.next_sequence_, versions.front(),
+                      static_cast<std::uint32_t>(events.size()), {}};
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EventPlacement placement{log_.next_sequence_, versions[i], recorded_at_us_,
+                             log_.staged_hash_};
+    Hash256 hash;
+    std::string record = log_.record_builder_.Build(header, events[i], placement, &hash);
+    rocksdb::Status put =
+        group_.batch.Put(log_.store_->events(), EventKey(placement.sequence), record);
+    if (!put.ok()) return Fail(FromRocks(put, "staging an event"));
+    log_.index_->AddEvent(events[i].stream, placement.version, placement.sequence);
+    log_.staged_hash_ = hash;
+    group_.head = ChainPoint{placement.sequence, hash};
+    log_.next_sequence_ = placement.sequence.Next();
+    ++group_.event_count;
+  }
+  if (!composite_key.empty()) {
+    log_.index_->AddIdempotency(std::move(composite_key),
+                                IdempotencyRecord{result.first_sequence, result.first_version,
+                                                  result.event_count, header.fingerprint});
+  }
+  return result;
+}
+
+}  // namespace ledger::log

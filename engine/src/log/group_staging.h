@@ -1,0 +1,41 @@
+// StagingBatch for one group commit: checks a command, then sequences, hashes and stages
+// its events into the group's WriteBatch and the index tail.
+//
+// Thread-safety: the writer thread only.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "ledger/engine/write_job.h"
+#include "log/log_impl.h"
+
+namespace ledger::log {
+
+class GroupStaging final : public StagingBatch {
+ public:
+  GroupStaging(LogImpl& log, CommitGroup& group, std::int64_t recorded_at_us)
+      : log_(log), group_(group), recorded_at_us_(recorded_at_us) {}
+
+  Result<StreamVersion> CurrentVersion(std::string_view stream) override;
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view scope,
+                                                           std::string_view key) override;
+  Result<AppendResult> StageCommand(const CommandHeader& header,
+                                    std::span<const EventDraft> events) override;
+
+ private:
+  /// Fills `versions` with the version each event will get, or says which check failed.
+  Result<AppendResult> CheckVersions(std::span<const EventDraft> events,
+                                     std::vector<StreamVersion>* versions);
+  Status Fail(Status failure);
+
+  LogImpl& log_;
+  CommitGroup& group_;
+  std::int64_t recorded_at_us_;
+};
+
+/// The first field of a command that breaks a bound or charset, or nullopt.
+std::optional<std::string> InvalidCommandField(const CommandHeader& header,
+                                               std::span<const EventDraft> events);
+
+}  // namespace ledger::log

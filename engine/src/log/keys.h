@@ -1,0 +1,58 @@
+// Key layouts of the log's column families, written as grammars, with their codecs.
+//
+//   events       key   := be64(sequence)
+//                value := event record (event_record.h)
+//   streams      key   := stream_name 0x00 be64(version)      stream_name has no 0x00 byte
+//                value := be64(sequence)
+//   idempotency  key   := scope 0x00 idempotency_key          key is never empty
+//                       | ""                                  the index checkpoint
+//                value := be64(first_sequence) be64(first_version) be32(event_count)
+//                         fingerprint[16]
+//                       | be64(indexed_through)               for the checkpoint key
+//   metadata     "format_version" := be32(version)
+//                "head"           := be64(sequence) hash[32]
+//
+// Big-endian integers make RocksDB's bytewise order the numeric order, so appends land at
+// the end of the events key space and a stream's versions are adjacent.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/engine/types.h"
+#include "ledger/engine/write_job.h"
+
+namespace ledger::log {
+
+inline constexpr std::string_view kEventsFamily = "events";
+inline constexpr std::string_view kStreamsFamily = "streams";
+inline constexpr std::string_view kIdempotencyFamily = "idempotency";
+inline constexpr std::string_view kMetadataFamily = "metadata";
+
+inline constexpr std::string_view kFormatVersionKey = "format_version";
+inline constexpr std::string_view kHeadKey = "head";
+inline constexpr std::string_view kIndexCheckpointKey = "";
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+void PutBigEndian64(std::string* out, std::uint64_t value);
+void PutBigEndian32(std::string* out, std::uint32_t value);
+std::uint64_t GetBigEndian64(const char* bytes);
+std::uint32_t GetBigEndian32(const char* bytes);
+
+std::string EventKey(SequenceNumber sequence);
+/// The sequence of an events key; false when the key is not 8 bytes.
+bool ParseEventKey(std::string_view key, SequenceNumber* out);
+
+std::string StreamKey(std::string_view stream, StreamVersion version);
+/// The key prefix shared by every version of a stream.
+std::string StreamPrefix(std::string_view stream);
+
+std::string IdempotencyKey(std::string_view scope, std::string_view key);
+std::string EncodeIdempotencyRecord(const IdempotencyRecord& record);
+bool DecodeIdempotencyRecord(std::string_view value, IdempotencyRecord* out);
+
+std::string EncodeHead(const ChainPoint& head);
+bool DecodeHead(std::string_view value, ChainPoint* out);
+
+}  // namespace ledger::log

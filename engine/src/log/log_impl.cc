@@ -1,0 +1,255 @@
+// Opening, recovering, reading and closing the log. The write path is in writer.cc.
+#include "log/log_impl.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <limits>
+
+#include "ledger/limits.h"
+#include "log/keys.h"
+
+namespace ledger {
+
+Result<std::unique_ptr<Log>> Log::Open(LogOptions options) {
+  return log::LogImpl::Open(std::move(options));
+}
+
+namespace log {
+
+LogImpl::LogImpl(LogOptions options) : options_(std::move(options)) {
+  logger_ = options_.logger ? options_.logger : spdlog::default_logger();
+}
+
+Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
+  if (options.index_tail_events_max < limits::kGroupCommitEventsMax) {
+    return Status::InvalidArgument("index_tail_events_max must hold a whole group commit");
+  }
+  std::unique_ptr<LogImpl> log(new LogImpl(std::move(options)));
+  Result<std::unique_ptr<LogStore>> store = LogStore::Open(log->options_);
+  if (!store.ok()) return store.status();
+  log->store_ = std::move(store).value();
+  LogImpl* raw = log.get();
+  log->index_ = std::make_unique<DerivedIndex>(
+      *log->store_, log->options_.index_tail_events_max,
+      [raw](const Status& failure) { raw->RefuseWrites(failure); });
+  Status recovered = log->Recover();
+  if (!recovered.ok()) return recovered;
+  log->index_->Start();
+  log->committer_ = std::thread([raw] { raw->CommitLoop(); });
+  log->writer_ = std::thread([raw] { raw->WriterLoop(); });
+  return std::unique_ptr<Log>(std::move(log));
+}
+
+Status LogImpl::Recover() {
+  Result<ChainPoint> stored = store_->ReadStoredHead();
+  if (!stored.ok()) return stored.status();
+  const ChainPoint head = *stored;
+
+  // The head and the events it covers are written in one batch, so they always agree unless
+  // the database was damaged: then name the sequence and refuse to open.
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  it->SeekToLast();
+  if (!it->status().ok()) return FromRocks(it->status(), "finding the last event");
+  SequenceNumber last;
+  if (it->Valid() && !ParseEventKey(it->key().ToStringView(), &last)) {
+    return Status::Corruption("the last events key is malformed");
+  }
+  if (last != head.sequence) {
+    return Status::Corruption(fmt::format(
+        "the stored head names sequence {} but the last event in the log is sequence {}",
+        head.sequence.value, last.value));
+  }
+  if (head.sequence.value > 0) {
+    const schema::Envelope* envelope = nullptr;
+    Status shape = CheckRecordShape(it->value().ToStringView(), &envelope);
+    if (!shape.ok()) {
+      return Status::Corruption(
+          fmt::format("event {} (the head): {}", head.sequence.value, shape.message()));
+    }
+    if (StoredHash(it->value().ToStringView()) != head.hash) {
+      return Status::Corruption(fmt::format(
+          "the hash of event {} does not match the stored head", head.sequence.value));
+    }
+    last_recorded_at_us_ = envelope->recorded_at_us();
+  }
+  it.reset();
+
+  Result<SequenceNumber> checkpoint = index_->ReadCheckpoint();
+  if (!checkpoint.ok()) return checkpoint.status();
+  if (*checkpoint > head.sequence) {
+    return Status::Corruption(fmt::format("the index covers sequence {} past the head {}",
+                                          checkpoint->value, head.sequence.value));
+  }
+  Status rebuilt = RebuildIndexTail(*checkpoint, head.sequence);
+  if (!rebuilt.ok()) return rebuilt;
+
+  next_sequence_ = head.sequence.Next();
+  staged_hash_ = head.hash;
+  durable_head_ = head;
+  index_->OnDurable(head.sequence);
+  logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events",
+                options_.path, head.sequence.value, ToHex(head.hash),
+                head.sequence.value - checkpoint->value);
+  return Status::Ok();
+}
+
+Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  std::string previous_key;
+  for (it->Seek(EventKey(after.Next())); it->Valid(); it->Next()) {
+    SequenceNumber sequence;
+    if (!ParseEventKey(it->key().ToStringView(), &sequence) || sequence > head) break;
+    const schema::Envelope* envelope = nullptr;
+    Status shape = CheckRecordShape(it->value().ToStringView(), &envelope);
+    if (!shape.ok()) {
+      return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
+    }
+    std::string_view stream = envelope->stream() ? envelope->stream()->string_view() : "";
+    index_->AddEvent(stream, StreamVersion{envelope->stream_version()}, sequence);
+    auto* key = envelope->idempotency_key();
+    if (key == nullptr || key->size() == 0) continue;
+    std::string composite =
+        IdempotencyKey(envelope->idempotency_scope() ? envelope->idempotency_scope()->string_view()
+                                                     : "",
+                       key->string_view());
+    // The events of one command are consecutive and share the key.
+    if (composite == previous_key) {
+      index_->ExtendIdempotency(composite);
+      continue;
+    }
+    IdempotencyRecord record{sequence, StreamVersion{envelope->stream_version()}, 1, {}};
+    if (auto* fingerprint = envelope->command_fingerprint();
+        fingerprint != nullptr && fingerprint->size() == record.fingerprint.size()) {
+      std::copy(fingerprint->begin(), fingerprint->end(), record.fingerprint.begin());
+    }
+    previous_key = composite;
+    index_->AddIdempotency(std::move(composite), record);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "rebuilding the index tail");
+  index_->OnDurable(head);
+  if (index_->tail_events() >= options_.index_tail_events_max) return index_->FlushAll();
+  return Status::Ok();
+}
+
+LogImpl::~LogImpl() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (committer_.joinable()) committer_.join();
+  // Writing the tail out makes the next open fast; after a failure the next open rebuilds it.
+  if (index_ && !writes_refused_.load()) {
+    Status flushed = index_->FlushAll();
+    if (!flushed.ok()) logger_->warn("index tail not written out on close: {}", flushed.ToString());
+  }
+  index_.reset();
+  if (store_) logger_->info("log closed at {}", options_.path);
+}
+
+ChainPoint LogImpl::Head() const {
+  std::lock_guard lock(head_mutex_);
+  return durable_head_;
+}
+
+bool LogImpl::WaitForSequence(SequenceNumber sequence, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(head_mutex_);
+  return head_advanced_.wait_for(lock, timeout,
+                                 [&] { return durable_head_.sequence >= sequence; });
+}
+
+Result<std::vector<RecordedEvent>> LogImpl::ReadRange(SequenceNumber from,
+                                                      std::size_t max_count) const {
+  const SequenceNumber visible = Head().sequence;
+  max_count = std::min(max_count, limits::kReadEventsMax);
+  std::vector<RecordedEvent> events;
+  if (from.value == 0) from = SequenceNumber{1};
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  SequenceNumber expected = from;
+  for (it->Seek(EventKey(from)); it->Valid() && events.size() < max_count; it->Next()) {
+    SequenceNumber sequence;
+    if (!ParseEventKey(it->key().ToStringView(), &sequence)) {
+      return Status::Corruption("an events key is malformed");
+    }
+    if (sequence > visible) break;
+    if (sequence != expected) {
+      return Status::Corruption(fmt::format("event {} is missing from the log", expected.value));
+    }
+    const schema::Envelope* envelope = nullptr;
+    Status shape = CheckRecordShape(it->value().ToStringView(), &envelope);
+    if (!shape.ok()) {
+      return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
+    }
+    events.emplace_back(it->value().ToString());
+    expected = sequence.Next();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+  return events;
+}
+
+Result<RecordedEvent> LogImpl::ReadEvent(SequenceNumber sequence) const {
+  std::string value;
+  rocksdb::Status read =
+      store_->db()->Get(rocksdb::ReadOptions(), store_->events(), EventKey(sequence), &value);
+  if (read.IsNotFound()) {
+    return Status::Corruption(fmt::format("event {} is indexed but missing", sequence.value));
+  }
+  if (!read.ok()) return FromRocks(read, "reading an event");
+  const schema::Envelope* envelope = nullptr;
+  Status shape = CheckRecordShape(value, &envelope);
+  if (!shape.ok()) {
+    return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
+  }
+  return RecordedEvent(std::move(value));
+}
+
+Result<std::vector<RecordedEvent>> LogImpl::ReadStream(std::string_view stream,
+                                                       StreamVersion from,
+                                                       ReadDirection direction,
+                                                       std::size_t max_count) const {
+  max_count = std::min(max_count, limits::kReadEventsMax);
+  constexpr StreamVersion kTop{std::numeric_limits<std::uint64_t>::max()};
+  StreamVersion low = direction == ReadDirection::kForward ? from : StreamVersion{1};
+  StreamVersion high = direction == ReadDirection::kForward ? kTop : from;
+  auto entries = index_->StreamEntries(stream, low, high, direction, max_count, Head().sequence);
+  if (!entries.ok()) return entries.status();
+  std::vector<RecordedEvent> events;
+  events.reserve(entries->size());
+  for (const StreamEntry& entry : *entries) {
+    Result<RecordedEvent> event = ReadEvent(entry.sequence);
+    if (!event.ok()) return event.status();
+    if (event->stream() != stream || event->stream_version() != entry.version) {
+      return Status::Corruption(fmt::format("event {} is not version {} of stream '{}'",
+                                            entry.sequence.value, entry.version.value, stream));
+    }
+    events.push_back(std::move(event).value());
+  }
+  return events;
+}
+
+Result<StreamVersion> LogImpl::StreamHead(std::string_view stream) const {
+  constexpr StreamVersion kTop{std::numeric_limits<std::uint64_t>::max()};
+  auto entries = index_->StreamEntries(stream, StreamVersion{1}, kTop, ReadDirection::kBackward,
+                                       1, Head().sequence);
+  if (!entries.ok()) return entries.status();
+  return entries->empty() ? StreamVersion{} : entries->front().version;
+}
+
+LogStats LogImpl::Stats() const {
+  LogStats stats;
+  stats.head = Head();
+  stats.group_commits = group_commits_.load();
+  stats.events_appended = events_appended_.load();
+  stats.index_tail_events = index_->tail_events();
+  stats.indexed_through = index_->indexed_through();
+  stats.writes_refused = writes_refused_.load();
+  return stats;
+}
+
+}  // namespace log
+}  // namespace ledger

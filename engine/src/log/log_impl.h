@@ -1,0 +1,112 @@
+// The Log implementation: recovery on open, the writer and commit threads, reads, verify.
+//
+// Write path: callers queue WriteJobs (bounded queue). The writer thread drains the queue,
+// stages each job into one group (sequence, hash, WriteBatch) and passes the group to the
+// commit thread, then stages the next group while the first is being fsynced. The commit
+// thread writes each group (fsync with sync durability), publishes the new durable head and
+// completes the group's jobs, in order. A failed write refuses every later write.
+//
+// Thread-safety: public members from any thread; the writer state is the writer thread's.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <rocksdb/write_batch.h>
+
+#include "ledger/engine/log.h"
+#include "log/derived_index.h"
+#include "log/event_record.h"
+#include "log/log_store.h"
+
+namespace ledger::log {
+
+/// One group commit: its jobs, its WriteBatch, and the head it leads to.
+struct CommitGroup {
+  std::vector<std::unique_ptr<WriteJob>> jobs;
+  rocksdb::WriteBatch batch;
+  std::size_t event_count = 0;
+  ChainPoint head;
+  Status failure;
+};
+
+class LogImpl final : public Log {
+ public:
+  static Result<std::unique_ptr<Log>> Open(LogOptions options);
+  ~LogImpl() override;
+
+  Result<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch) override;
+  void AppendAsync(std::vector<AppendRequest> batch, AppendCallback done) override;
+  Status Submit(std::unique_ptr<WriteJob> job) override;
+
+  ChainPoint Head() const override;
+  Result<std::vector<RecordedEvent>> ReadRange(SequenceNumber from,
+                                               std::size_t max_count) const override;
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
+                                                ReadDirection direction,
+                                                std::size_t max_count) const override;
+  Result<StreamVersion> StreamHead(std::string_view stream) const override;
+  bool WaitForSequence(SequenceNumber sequence,
+                       std::chrono::milliseconds timeout) const override;
+  Result<VerifyReport> Verify(std::optional<ChainPoint> from) const override;
+  LogStats Stats() const override;
+
+ private:
+  friend class GroupStaging;
+  explicit LogImpl(LogOptions options);
+
+  Status Recover();
+  Status RebuildIndexTail(SequenceNumber after, SequenceNumber head);
+  void WriterLoop();
+  void CommitLoop();
+  std::unique_ptr<CommitGroup> StageGroup(std::vector<std::unique_ptr<WriteJob>> jobs);
+  void CommitGroupNow(CommitGroup& group);
+  void RefuseWrites(const Status& failure);
+  Status WriteRefusal() const;
+  Result<RecordedEvent> ReadEvent(SequenceNumber sequence) const;
+
+  LogOptions options_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<LogStore> store_;
+  std::unique_ptr<DerivedIndex> index_;
+
+  // Writer thread state.
+  SequenceNumber next_sequence_;
+  Hash256 staged_hash_{};
+  std::int64_t last_recorded_at_us_ = 0;
+  EventRecordBuilder record_builder_;
+
+  // Queue from callers to the writer.
+  std::mutex queue_mutex_;
+  std::condition_variable queue_wake_;
+  std::deque<std::unique_ptr<WriteJob>> queue_;
+  bool stopping_ = false;
+
+  // Groups from the writer to the commit thread.
+  std::mutex commit_mutex_;
+  std::condition_variable commit_wake_;
+  std::condition_variable commit_room_;
+  std::deque<std::unique_ptr<CommitGroup>> commits_;
+  bool writer_done_ = false;
+
+  // The durable head, for readers and waiters.
+  mutable std::mutex head_mutex_;
+  mutable std::condition_variable head_advanced_;
+  ChainPoint durable_head_;
+
+  mutable std::mutex failure_mutex_;
+  Status failure_;
+  std::atomic<bool> writes_refused_{false};
+
+  std::atomic<std::uint64_t> group_commits_{0};
+  std::atomic<std::uint64_t> events_appended_{0};
+
+  std::thread writer_;
+  std::thread committer_;
+};
+
+}  // namespace ledger::log

@@ -1,0 +1,209 @@
+// The write path of LogImpl: the queue, the writer thread and the commit thread.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+#include "ledger/limits.h"
+#include "log/group_staging.h"
+#include "log/keys.h"
+#include "log/log_impl.h"
+
+namespace ledger::log {
+namespace {
+
+/// Groups staged ahead of the one being committed: the writer stages the next group while
+/// the commit thread fsyncs the previous one, and waits when this many are queued.
+constexpr std::size_t kCommitQueueGroupsMax = 2;
+
+/// A batch of plain appends, each one a command of one event.
+class AppendJob final : public WriteJob {
+ public:
+  AppendJob(std::vector<AppendRequest> requests, Log::AppendCallback done)
+      : requests_(std::move(requests)), done_(std::move(done)) {}
+
+  std::size_t EventCountHint() const override { return requests_.size(); }
+
+  void Stage(StagingBatch& batch) override {
+    results_.reserve(requests_.size());
+    for (const AppendRequest& request : requests_) {
+      CommandHeader header{request.metadata, request.idempotency_scope,
+                           request.idempotency_key, {}};
+      if (!request.idempotency_key.empty()) header.fingerprint = FingerprintOf(request);
+      Result<AppendResult> result = batch.StageCommand(header, {&request.event, 1});
+      if (!result.ok()) return;  // Storage failed: the group fails and Complete says why.
+      results_.push_back(std::move(result).value());
+    }
+  }
+
+  void Complete(const Status& status) override {
+    if (!status.ok()) results_.clear();
+    done_(status, std::move(results_));
+  }
+
+ private:
+  std::vector<AppendRequest> requests_;
+  std::vector<AppendResult> results_;
+  Log::AppendCallback done_;
+};
+
+}  // namespace
+
+Status LogImpl::Submit(std::unique_ptr<WriteJob> job) {
+  if (writes_refused_.load()) {
+    Status refusal = WriteRefusal();
+    job->Complete(refusal);
+    return refusal;
+  }
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) {
+      Status closing(StatusCode::kShuttingDown, "the log is closing");
+      job->Complete(closing);
+      return closing;
+    }
+    if (queue_.size() >= limits::kWriteQueueBatchesMax) {
+      Status overloaded = Status::Overloaded(fmt::format(
+          "the write queue holds {} batches, its limit", limits::kWriteQueueBatchesMax));
+      job->Complete(overloaded);
+      return overloaded;
+    }
+    queue_.push_back(std::move(job));
+  }
+  queue_wake_.notify_one();
+  return Status::Ok();
+}
+
+void LogImpl::AppendAsync(std::vector<AppendRequest> batch, AppendCallback done) {
+  if (batch.size() > limits::kBatchCommandsMax) {
+    done(Status::InvalidArgument(fmt::format("a batch holds at most {} appends, not {}",
+                                             limits::kBatchCommandsMax, batch.size())),
+         {});
+    return;
+  }
+  (void)Submit(std::make_unique<AppendJob>(std::move(batch), std::move(done)));
+}
+
+Result<std::vector<AppendResult>> LogImpl::Append(std::vector<AppendRequest> batch) {
+  std::promise<Result<std::vector<AppendResult>>> promise;
+  auto future = promise.get_future();
+  AppendAsync(std::move(batch), [&promise](Status status, std::vector<AppendResult> results) {
+    if (status.ok()) {
+      promise.set_value(std::move(results));
+    } else {
+      promise.set_value(std::move(status));
+    }
+  });
+  return future.get();
+}
+
+void LogImpl::WriterLoop() {
+  while (true) {
+    std::vector<std::unique_ptr<WriteJob>> jobs;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // Stopping, and everything queued was staged.
+      std::size_t events = 0;
+      while (!queue_.empty() &&
+             (jobs.empty() ||
+              events + queue_.front()->EventCountHint() <= limits::kGroupCommitEventsMax)) {
+        events += queue_.front()->EventCountHint();
+        jobs.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::unique_ptr<CommitGroup> group = StageGroup(std::move(jobs));
+    std::unique_lock lock(commit_mutex_);
+    commit_room_.wait(lock, [this] { return commits_.size() < kCommitQueueGroupsMax; });
+    commits_.push_back(std::move(group));
+    commit_wake_.notify_one();
+  }
+  std::lock_guard lock(commit_mutex_);
+  writer_done_ = true;
+  commit_wake_.notify_one();
+}
+
+std::unique_ptr<CommitGroup> LogImpl::StageGroup(std::vector<std::unique_ptr<WriteJob>> jobs) {
+  auto group = std::make_unique<CommitGroup>();
+  group->jobs = std::move(jobs);
+  if (writes_refused_.load()) return group;
+  // Recorded times never go backwards along the log, even when the wall clock does.
+  last_recorded_at_us_ = std::max(last_recorded_at_us_, options_.clock());
+  GroupStaging staging(*this, *group, last_recorded_at_us_);
+  for (auto& job : group->jobs) {
+    job->Stage(staging);
+    if (!group->failure.ok()) break;
+  }
+  if (group->failure.ok() && group->event_count > 0) {
+    rocksdb::Status put = group->batch.Put(store_->metadata(), std::string(kHeadKey),
+                                           EncodeHead(group->head));
+    if (!put.ok()) group->failure = FromRocks(put, "staging the head");
+  }
+  if (!group->failure.ok()) {
+    RefuseWrites(group->failure);
+  } else {
+    index_->FreezeIfFull();
+  }
+  return group;
+}
+
+void LogImpl::CommitLoop() {
+  while (true) {
+    std::unique_ptr<CommitGroup> group;
+    {
+      std::unique_lock lock(commit_mutex_);
+      commit_wake_.wait(lock, [this] { return writer_done_ || !commits_.empty(); });
+      if (commits_.empty()) return;
+      group = std::move(commits_.front());
+      commits_.pop_front();
+      commit_room_.notify_one();
+    }
+    CommitGroupNow(*group);
+  }
+}
+
+void LogImpl::CommitGroupNow(CommitGroup& group) {
+  Status status = group.failure;
+  if (status.ok() && writes_refused_.load()) status = WriteRefusal();
+  if (status.ok() && group.event_count > 0) {
+    rocksdb::WriteOptions write;
+    write.sync = options_.durability == Durability::kSync && !options_.unsafe_skip_fsync_for_tests;
+    status = FromRocks(store_->db()->Write(write, &group.batch), "writing a group commit");
+    if (!status.ok()) {
+      RefuseWrites(status);
+    } else {
+      {
+        std::lock_guard lock(head_mutex_);
+        durable_head_ = group.head;
+      }
+      head_advanced_.notify_all();
+      index_->OnDurable(group.head.sequence);
+      group_commits_.fetch_add(1, std::memory_order_relaxed);
+      events_appended_.fetch_add(group.event_count, std::memory_order_relaxed);
+    }
+  }
+  if (!status.ok() && status.code() != StatusCode::kWritesRefusedAfterFailure) {
+    status = Status(StatusCode::kWritesRefusedAfterFailure, status.ToString());
+  }
+  for (auto& job : group.jobs) job->Complete(status);
+}
+
+void LogImpl::RefuseWrites(const Status& failure) {
+  {
+    std::lock_guard lock(failure_mutex_);
+    if (!failure_.ok()) return;
+    failure_ = failure;
+  }
+  writes_refused_.store(true);
+  logger_->error("the log refuses writes until reopened: {}", failure.ToString());
+}
+
+Status LogImpl::WriteRefusal() const {
+  std::lock_guard lock(failure_mutex_);
+  return Status(StatusCode::kWritesRefusedAfterFailure,
+                "a write failed earlier; the log refuses writes until reopened (" +
+                    failure_.ToString() + ")");
+}
+
+}  // namespace ledger::log
