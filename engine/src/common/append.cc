@@ -55,14 +55,13 @@ Fingerprint FingerprintOf(const AppendRequest& request) {
   const EventMetadata& m = request.metadata;
   Feed(state, event.stream);
   std::uint64_t numbers[] = {static_cast<std::uint64_t>(event.expected.kind()),
-                             event.expected.version().value,
-                             static_cast<std::uint64_t>(event.type),
+                             event.expected.version().value, static_cast<std::uint64_t>(event.type),
                              static_cast<std::uint64_t>(m.environment)};
   XXH3_128bits_update(state, numbers, sizeof numbers);
-  for (std::string_view field : {std::string_view(event.payload), std::string_view(m.actor),
-                                 std::string_view(m.organization), std::string_view(m.platform),
-                                 std::string_view(m.correlation_id),
-                                 std::string_view(m.causation_id)}) {
+  for (std::string_view field :
+       {std::string_view(event.payload), std::string_view(m.actor),
+        std::string_view(m.organization), std::string_view(m.platform),
+        std::string_view(m.correlation_id), std::string_view(m.causation_id)}) {
     Feed(state, field);
   }
   XXH128_hash_t hash = XXH3_128bits_digest(state);

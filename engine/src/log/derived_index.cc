@@ -30,8 +30,7 @@ Status WriteSortedFile(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-DerivedIndex::DerivedIndex(LogStore& store, std::size_t tail_events_max,
-                           FailureHandler on_failure)
+DerivedIndex::DerivedIndex(LogStore& store, std::size_t tail_events_max, FailureHandler on_failure)
     : store_(store),
       tail_events_max_(tail_events_max),
       on_failure_(std::move(on_failure)),
@@ -61,7 +60,9 @@ Result<SequenceNumber> DerivedIndex::ReadCheckpoint() {
   return checkpoint;
 }
 
-void DerivedIndex::Start() { flusher_ = std::thread([this] { FlushLoop(); }); }
+void DerivedIndex::Start() {
+  flusher_ = std::thread([this] { FlushLoop(); });
+}
 
 Result<StreamVersion> DerivedIndex::LastVersion(std::string_view stream) const {
   {
@@ -99,9 +100,9 @@ Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
     }
   }
   std::string value;
-  rocksdb::Status read = store_.db()->Get(rocksdb::ReadOptions(), store_.idempotency(),
-                                          rocksdb::Slice(composite_key.data(), composite_key.size()),
-                                          &value);
+  rocksdb::Status read =
+      store_.db()->Get(rocksdb::ReadOptions(), store_.idempotency(),
+                       rocksdb::Slice(composite_key.data(), composite_key.size()), &value);
   if (read.IsNotFound()) return std::optional<IdempotencyRecord>();
   if (!read.ok()) return FromRocks(read, "reading the idempotency index");
   IdempotencyRecord record;
@@ -228,32 +229,39 @@ void DerivedIndex::FlushLoop() {
 }
 
 Status DerivedIndex::FlushAll() {
-  std::unique_lock flush_lock(flush_mutex_);
-  // Wait for the flusher to finish what it has, then write the rest ourselves.
+  // Stop the flusher first, so each tail is written out by exactly one thread, in order.
+  {
+    std::lock_guard lock(flush_mutex_);
+    stopping_ = true;
+  }
+  flush_wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  {
+    std::unique_lock tails(tails_mutex_);
+    if (!active_->empty()) {
+      frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
+      active_ = std::make_unique<IndexTail>();
+    }
+  }
   while (true) {
     std::shared_ptr<const IndexTail> next;
     {
-      std::unique_lock tails(tails_mutex_);
-      if (!active_->empty()) {
-        frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
-        active_ = std::make_unique<IndexTail>();
-      }
-      if (frozen_.empty()) return Status::Ok();
+      std::shared_lock tails(tails_mutex_);
+      if (frozen_.empty()) break;
       next = frozen_.front();
     }
-    if (failed_) return Status::IoError("index files could not be written earlier");
-    flush_lock.unlock();
     Status written = WriteOut(*next);
-    flush_lock.lock();
     if (!written.ok()) return written;
     std::unique_lock tails(tails_mutex_);
-    if (!frozen_.empty() && frozen_.front() == next) frozen_.pop_front();
+    frozen_.pop_front();
   }
+  std::lock_guard lock(flush_mutex_);
+  stopping_ = false;
+  return Status::Ok();
 }
 
 Result<std::vector<StreamEntry>> DerivedIndex::StreamEntries(std::string_view stream,
-                                                             StreamVersion low,
-                                                             StreamVersion high,
+                                                             StreamVersion low, StreamVersion high,
                                                              ReadDirection direction,
                                                              std::size_t max_count,
                                                              SequenceNumber visible) const {
@@ -290,8 +298,7 @@ Result<std::vector<StreamEntry>> DerivedIndex::StreamEntries(std::string_view st
 }
 
 Status DerivedIndex::DurableStreamEntries(std::string_view stream, StreamVersion low,
-                                          StreamVersion high,
-                                          std::vector<StreamEntry>* out) const {
+                                          StreamVersion high, std::vector<StreamEntry>* out) const {
   rocksdb::ReadOptions read;
   read.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.streams()));

@@ -41,7 +41,8 @@ class DerivedIndex {
   Result<SequenceNumber> ReadCheckpoint();
   /// Starts the thread that writes frozen tails out.
   void Start();
-  /// Freezes the active tail and writes every tail out now (on close; after recovery).
+  /// Stops the flusher thread, then writes every tail out, the active one too (on close, and
+  /// after a recovery that rebuilt a full tail). Start() may be called again afterwards.
   Status FlushAll();
 
   // ---- Writer thread ----

@@ -8,8 +8,7 @@ namespace ledger::log {
 namespace {
 
 flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> Bytes(flatbuffers::FlatBufferBuilder& b,
-                                                              const void* data,
-                                                              std::size_t size) {
+                                                             const void* data, std::size_t size) {
   return b.CreateVector(static_cast<const std::uint8_t*>(data), size);
 }
 
@@ -70,8 +69,7 @@ std::string EventRecordBuilder::Build(const CommandHeader& header, const EventDr
 Status CheckRecordShape(std::string_view record, const schema::Envelope** envelope) {
   if (record.size() <= kHashBytes) return Status::Corruption("event record is too short");
   std::string_view bytes = EnvelopeBytes(record);
-  flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                                 bytes.size());
+  flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   if (!schema::VerifyEnvelopeBuffer(verifier)) {
     return Status::Corruption("event envelope fails FlatBuffers verification");
   }

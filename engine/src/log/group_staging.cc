@@ -118,8 +118,11 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
                                      "recorded at sequence {}",
                                      header.idempotency_key, record.first_sequence.value));
       }
-      AppendResult duplicate{AppendCode::kDuplicate, record.first_sequence,
-                             record.first_version, record.event_count, {}};
+      AppendResult duplicate{AppendCode::kDuplicate,
+                             record.first_sequence,
+                             record.first_version,
+                             record.event_count,
+                             {}};
       return duplicate;
     }
   }
@@ -128,11 +131,13 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
   Result<AppendResult> checked = CheckVersions(events, &versions);
   if (!checked.ok() || checked->code != AppendCode::kAppended) return checked;
 
-  AppendResult result{AppendCode::kAppended, log_.next_sequence_, versions.front(),
-                      static_cast<std::uint32_t>(events.size()), {}};
+  AppendResult result{AppendCode::kAppended,
+                      log_.next_sequence_,
+                      versions.front(),
+                      static_cast<std::uint32_t>(events.size()),
+                      {}};
   for (std::size_t i = 0; i < events.size(); ++i) {
-    EventPlacement placement{log_.next_sequence_, versions[i], recorded_at_us_,
-                             log_.staged_hash_};
+    EventPlacement placement{log_.next_sequence_, versions[i], recorded_at_us_, log_.staged_hash_};
     Hash256 hash;
     std::string record = log_.record_builder_.Build(header, events[i], placement, &hash);
     rocksdb::Status put =

@@ -7,8 +7,7 @@
 
 namespace ledger::log {
 
-void IndexTail::AddEvent(std::string_view stream, StreamVersion version,
-                         SequenceNumber sequence) {
+void IndexTail::AddEvent(std::string_view stream, StreamVersion version, SequenceNumber sequence) {
   auto it = streams_.find(stream);
   if (it == streams_.end()) {
     it = streams_.emplace(std::string(stream), StreamRun{version, {}}).first;

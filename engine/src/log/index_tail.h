@@ -38,7 +38,9 @@ using StringMap = std::unordered_map<std::string, Value, TransparentStringHash, 
 struct StreamRun {
   StreamVersion first_version;
   std::vector<std::uint64_t> sequences;
-  StreamVersion last_version() const { return StreamVersion{first_version.value + sequences.size() - 1}; }
+  StreamVersion last_version() const {
+    return StreamVersion{first_version.value + sequences.size() - 1};
+  }
 };
 
 /// One (version, sequence) entry of a stream.

@@ -75,8 +75,7 @@ std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {
   PutBigEndian64(&value, record.first_sequence.value);
   PutBigEndian64(&value, record.first_version.value);
   PutBigEndian32(&value, record.event_count);
-  value.append(reinterpret_cast<const char*>(record.fingerprint.data()),
-               record.fingerprint.size());
+  value.append(reinterpret_cast<const char*>(record.fingerprint.data()), record.fingerprint.size());
   return value;
 }
 

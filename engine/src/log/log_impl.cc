@@ -30,9 +30,9 @@ Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
   if (!store.ok()) return store.status();
   log->store_ = std::move(store).value();
   LogImpl* raw = log.get();
-  log->index_ = std::make_unique<DerivedIndex>(
-      *log->store_, log->options_.index_tail_events_max,
-      [raw](const Status& failure) { raw->RefuseWrites(failure); });
+  log->index_ =
+      std::make_unique<DerivedIndex>(*log->store_, log->options_.index_tail_events_max,
+                                     [raw](const Status& failure) { raw->RefuseWrites(failure); });
   Status recovered = log->Recover();
   if (!recovered.ok()) return recovered;
   log->index_->Start();
@@ -69,8 +69,8 @@ Status LogImpl::Recover() {
           fmt::format("event {} (the head): {}", head.sequence.value, shape.message()));
     }
     if (StoredHash(it->value().ToStringView()) != head.hash) {
-      return Status::Corruption(fmt::format(
-          "the hash of event {} does not match the stored head", head.sequence.value));
+      return Status::Corruption(
+          fmt::format("the hash of event {} does not match the stored head", head.sequence.value));
     }
     last_recorded_at_us_ = envelope->recorded_at_us();
   }
@@ -89,9 +89,8 @@ Status LogImpl::Recover() {
   staged_hash_ = head.hash;
   durable_head_ = head;
   index_->OnDurable(head.sequence);
-  logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events",
-                options_.path, head.sequence.value, ToHex(head.hash),
-                head.sequence.value - checkpoint->value);
+  logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events", options_.path,
+                head.sequence.value, ToHex(head.hash), head.sequence.value - checkpoint->value);
   return Status::Ok();
 }
 
@@ -111,10 +110,9 @@ Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
     index_->AddEvent(stream, StreamVersion{envelope->stream_version()}, sequence);
     auto* key = envelope->idempotency_key();
     if (key == nullptr || key->size() == 0) continue;
-    std::string composite =
-        IdempotencyKey(envelope->idempotency_scope() ? envelope->idempotency_scope()->string_view()
-                                                     : "",
-                       key->string_view());
+    std::string composite = IdempotencyKey(
+        envelope->idempotency_scope() ? envelope->idempotency_scope()->string_view() : "",
+        key->string_view());
     // The events of one command are consecutive and share the key.
     if (composite == previous_key) {
       index_->ExtendIdempotency(composite);
@@ -158,8 +156,7 @@ ChainPoint LogImpl::Head() const {
 
 bool LogImpl::WaitForSequence(SequenceNumber sequence, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(head_mutex_);
-  return head_advanced_.wait_for(lock, timeout,
-                                 [&] { return durable_head_.sequence >= sequence; });
+  return head_advanced_.wait_for(lock, timeout, [&] { return durable_head_.sequence >= sequence; });
 }
 
 Result<std::vector<RecordedEvent>> LogImpl::ReadRange(SequenceNumber from,
@@ -208,8 +205,7 @@ Result<RecordedEvent> LogImpl::ReadEvent(SequenceNumber sequence) const {
   return RecordedEvent(std::move(value));
 }
 
-Result<std::vector<RecordedEvent>> LogImpl::ReadStream(std::string_view stream,
-                                                       StreamVersion from,
+Result<std::vector<RecordedEvent>> LogImpl::ReadStream(std::string_view stream, StreamVersion from,
                                                        ReadDirection direction,
                                                        std::size_t max_count) const {
   max_count = std::min(max_count, limits::kReadEventsMax);
@@ -234,8 +230,8 @@ Result<std::vector<RecordedEvent>> LogImpl::ReadStream(std::string_view stream,
 
 Result<StreamVersion> LogImpl::StreamHead(std::string_view stream) const {
   constexpr StreamVersion kTop{std::numeric_limits<std::uint64_t>::max()};
-  auto entries = index_->StreamEntries(stream, StreamVersion{1}, kTop, ReadDirection::kBackward,
-                                       1, Head().sequence);
+  auto entries = index_->StreamEntries(stream, StreamVersion{1}, kTop, ReadDirection::kBackward, 1,
+                                       Head().sequence);
   if (!entries.ok()) return entries.status();
   return entries->empty() ? StreamVersion{} : entries->front().version;
 }

@@ -9,14 +9,14 @@
 // Thread-safety: public members from any thread; the writer state is the writer thread's.
 #pragma once
 
+#include <rocksdb/write_batch.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <rocksdb/write_batch.h>
 
 #include "ledger/engine/log.h"
 #include "log/derived_index.h"
@@ -50,8 +50,7 @@ class LogImpl final : public Log {
                                                 ReadDirection direction,
                                                 std::size_t max_count) const override;
   Result<StreamVersion> StreamHead(std::string_view stream) const override;
-  bool WaitForSequence(SequenceNumber sequence,
-                       std::chrono::milliseconds timeout) const override;
+  bool WaitForSequence(SequenceNumber sequence, std::chrono::milliseconds timeout) const override;
   Result<VerifyReport> Verify(std::optional<ChainPoint> from) const override;
   LogStats Stats() const override;
 

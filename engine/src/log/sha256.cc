@@ -37,8 +37,7 @@ Hash256 Sha256::Digest(std::string_view first, std::string_view second) {
 Hash256 ChainHash(const Hash256& previous, std::string_view envelope) {
   thread_local Sha256 sha;
   return sha.Digest(
-      std::string_view(reinterpret_cast<const char*>(previous.data()), previous.size()),
-      envelope);
+      std::string_view(reinterpret_cast<const char*>(previous.data()), previous.size()), envelope);
 }
 
 }  // namespace ledger::log

@@ -81,9 +81,9 @@ Result<VerifyReport> LogImpl::Verify(std::optional<ChainPoint> from) const {
   }
   if (!it->status().ok()) return FromRocks(it->status(), "walking the log");
   if (report.last_good.sequence != head.sequence) {
-    return Bad(report, expected,
-               fmt::format("event {} is missing (the head is {})", expected.value,
-                           head.sequence.value));
+    return Bad(
+        report, expected,
+        fmt::format("event {} is missing (the head is {})", expected.value, head.sequence.value));
   }
   if (report.last_good.hash != head.hash) {
     return Bad(report, head.sequence, "the last event's hash differs from the stored head");

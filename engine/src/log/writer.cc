@@ -27,8 +27,8 @@ class AppendJob final : public WriteJob {
   void Stage(StagingBatch& batch) override {
     results_.reserve(requests_.size());
     for (const AppendRequest& request : requests_) {
-      CommandHeader header{request.metadata, request.idempotency_scope,
-                           request.idempotency_key, {}};
+      CommandHeader header{
+          request.metadata, request.idempotency_scope, request.idempotency_key, {}};
       if (!request.idempotency_key.empty()) header.fingerprint = FingerprintOf(request);
       Result<AppendResult> result = batch.StageCommand(header, {&request.event, 1});
       if (!result.ok()) return;  // Storage failed: the group fails and Complete says why.
@@ -105,9 +105,8 @@ void LogImpl::WriterLoop() {
       queue_wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // Stopping, and everything queued was staged.
       std::size_t events = 0;
-      while (!queue_.empty() &&
-             (jobs.empty() ||
-              events + queue_.front()->EventCountHint() <= limits::kGroupCommitEventsMax)) {
+      while (!queue_.empty() && (jobs.empty() || events + queue_.front()->EventCountHint() <=
+                                                     limits::kGroupCommitEventsMax)) {
         events += queue_.front()->EventCountHint();
         jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -136,8 +135,8 @@ std::unique_ptr<CommitGroup> LogImpl::StageGroup(std::vector<std::unique_ptr<Wri
     if (!group->failure.ok()) break;
   }
   if (group->failure.ok() && group->event_count > 0) {
-    rocksdb::Status put = group->batch.Put(store_->metadata(), std::string(kHeadKey),
-                                           EncodeHead(group->head));
+    rocksdb::Status put =
+        group->batch.Put(store_->metadata(), std::string(kHeadKey), EncodeHead(group->head));
     if (!put.ok()) group->failure = FromRocks(put, "staging the head");
   }
   if (!group->failure.ok()) {

@@ -110,8 +110,7 @@ class Log {
                                                        std::size_t max_count) const = 0;
   /// Up to `max_count` durable events of a stream from version `from` (inclusive), forward or
   /// backward. Backward from StreamVersion{UINT64_MAX} reads from the last event.
-  virtual Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream,
-                                                        StreamVersion from,
+  virtual Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
                                                         ReadDirection direction,
                                                         std::size_t max_count) const = 0;
   /// The stream's last durable version; 0 when it does not exist.
