@@ -1,5 +1,6 @@
 #include "ledger/engine/append.h"
 
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack: no allocation per command.
 #include <xxhash.h>
 
 #include <chrono>
@@ -49,7 +50,9 @@ void Feed(XXH3_state_t* state, std::string_view field) {
 }  // namespace
 
 Fingerprint FingerprintOf(const AppendRequest& request) {
-  XXH3_state_t* state = XXH3_createState();
+  XXH3_state_t state_storage;
+  XXH3_state_t* state = &state_storage;
+  XXH3_INITSTATE(state);
   XXH3_128bits_reset(state);
   const EventDraft& event = request.event;
   const EventMetadata& m = request.metadata;
@@ -65,7 +68,6 @@ Fingerprint FingerprintOf(const AppendRequest& request) {
     Feed(state, field);
   }
   XXH128_hash_t hash = XXH3_128bits_digest(state);
-  XXH3_freeState(state);
   XXH128_canonical_t canonical;
   XXH128_canonicalFromHash(&canonical, hash);
   Fingerprint fingerprint;

@@ -1,6 +1,7 @@
 #include "log/derived_index.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
@@ -34,7 +35,7 @@ DerivedIndex::DerivedIndex(LogStore& store, std::size_t tail_events_max, Failure
     : store_(store),
       tail_events_max_(tail_events_max),
       on_failure_(std::move(on_failure)),
-      active_(std::make_unique<IndexTail>()) {}
+      active_(std::make_unique<IndexTail>(tail_events_max_)) {}
 
 DerivedIndex::~DerivedIndex() {
   {
@@ -142,7 +143,7 @@ void DerivedIndex::FreezeIfFull() {
   {
     std::unique_lock lock(tails_mutex_);
     frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
-    active_ = std::make_unique<IndexTail>();
+    active_ = std::make_unique<IndexTail>(tail_events_max_);
   }
   flush_wake_.notify_all();
 }
@@ -240,7 +241,7 @@ Status DerivedIndex::FlushAll() {
     std::unique_lock tails(tails_mutex_);
     if (!active_->empty()) {
       frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
-      active_ = std::make_unique<IndexTail>();
+      active_ = std::make_unique<IndexTail>(tail_events_max_);
     }
   }
   while (true) {

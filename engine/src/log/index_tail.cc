@@ -7,6 +7,11 @@
 
 namespace ledger::log {
 
+IndexTail::IndexTail(std::size_t events) {
+  streams_.reserve(events);
+  idempotency_.reserve(events);
+}
+
 void IndexTail::AddEvent(std::string_view stream, StreamVersion version, SequenceNumber sequence) {
   auto it = streams_.find(stream);
   if (it == streams_.end()) {

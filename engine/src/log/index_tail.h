@@ -51,6 +51,9 @@ struct StreamEntry {
 
 class IndexTail {
  public:
+  /// Reserves room for `events` entries so the maps never rehash while the writer waits.
+  explicit IndexTail(std::size_t events);
+
   void AddEvent(std::string_view stream, StreamVersion version, SequenceNumber sequence);
   /// Records a new idempotency key (composite key, see keys.h IdempotencyKey).
   void AddIdempotency(std::string composite_key, const IdempotencyRecord& record);

@@ -2,6 +2,7 @@
 #include "log/log_impl.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <limits>
@@ -36,8 +37,14 @@ Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
   Status recovered = log->Recover();
   if (!recovered.ok()) return recovered;
   log->index_->Start();
-  log->committer_ = std::thread([raw] { raw->CommitLoop(); });
-  log->writer_ = std::thread([raw] { raw->WriterLoop(); });
+  log->committer_ = std::thread([raw] {
+    pthread_setname_np(pthread_self(), "ledger-commit");
+    raw->CommitLoop();
+  });
+  log->writer_ = std::thread([raw] {
+    pthread_setname_np(pthread_self(), "ledger-writer");
+    raw->WriterLoop();
+  });
   return std::unique_ptr<Log>(std::move(log));
 }
 

@@ -88,6 +88,11 @@ Status FromRocks(const rocksdb::Status& status, std::string_view context) {
 Result<std::unique_ptr<LogStore>> LogStore::Open(const LogOptions& options) {
   std::unique_ptr<LogStore> store(new LogStore());
   store->path_ = options.path;
+  if (options.create_if_missing) {
+    std::error_code error;
+    std::filesystem::create_directories(options.path, error);
+    if (error) return Status::IoError("creating " + options.path + ": " + error.message());
+  }
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   const std::string_view families[] = {kEventsFamily, kStreamsFamily, kIdempotencyFamily,
                                        kMetadataFamily};
