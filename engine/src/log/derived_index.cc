@@ -188,6 +188,10 @@ Status DerivedIndex::WriteOut(const IndexTail& tail) {
     arg.options.move_files = true;
     arg.options.failed_move_fall_back_to_copy = true;
   }
+  // Nor may it run ahead of the events on disk: with async durability they may still sit in
+  // the OS's cache, and a checkpoint past the head after a power loss refuses the next open.
+  status = FromRocks(store_.db()->SyncWAL(), "syncing the log before ingesting its index");
+  if (!status.ok()) return status;
   // Both families in one atomic ingestion: the checkpoint never runs ahead of the entries.
   status = FromRocks(store_.db()->IngestExternalFiles(args), "ingesting index files");
   if (status.ok()) {

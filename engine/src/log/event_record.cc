@@ -19,8 +19,8 @@ flatbuffers::Offset<flatbuffers::String> Text(flatbuffers::FlatBufferBuilder& b,
 
 }  // namespace
 
-std::string EventRecordBuilder::Build(const CommandHeader& header, const EventDraft& draft,
-                                      const EventPlacement& placement, Hash256* hash) {
+void EventRecordBuilder::Build(const CommandHeader& header, const EventDraft& draft,
+                               const EventPlacement& placement) {
   auto& b = builder_;
   b.Clear();
   const EventMetadata& m = header.metadata;
@@ -38,32 +38,30 @@ std::string EventRecordBuilder::Build(const CommandHeader& header, const EventDr
   auto previous = Bytes(b, placement.previous_hash.data(), placement.previous_hash.size());
   auto payload = Bytes(b, draft.payload.data(), draft.payload.size());
 
-  schema::EnvelopeBuilder envelope(b);
-  envelope.add_sequence(placement.sequence.value);
-  envelope.add_stream(stream);
-  envelope.add_stream_version(placement.version.value);
-  envelope.add_type(draft.type);
-  envelope.add_recorded_at_us(placement.recorded_at_us);
-  envelope.add_actor(actor);
-  envelope.add_environment(m.environment);
-  envelope.add_organization(organization);
-  envelope.add_platform(platform);
-  envelope.add_idempotency_scope(scope);
-  envelope.add_idempotency_key(key);
-  if (!header.idempotency_key.empty()) envelope.add_command_fingerprint(fingerprint);
-  envelope.add_correlation_id(correlation);
-  envelope.add_causation_id(causation);
-  envelope.add_previous_hash(previous);
-  envelope.add_payload(payload);
-  b.Finish(envelope.Finish(), schema::EnvelopeIdentifier());
+  schema::EnvelopeBuilder fields(b);
+  fields.add_sequence(placement.sequence.value);
+  fields.add_stream(stream);
+  fields.add_stream_version(placement.version.value);
+  fields.add_type(draft.type);
+  fields.add_recorded_at_us(placement.recorded_at_us);
+  fields.add_actor(actor);
+  fields.add_environment(m.environment);
+  fields.add_organization(organization);
+  fields.add_platform(platform);
+  fields.add_idempotency_scope(scope);
+  fields.add_idempotency_key(key);
+  if (!header.idempotency_key.empty()) fields.add_command_fingerprint(fingerprint);
+  fields.add_correlation_id(correlation);
+  fields.add_causation_id(causation);
+  fields.add_previous_hash(previous);
+  fields.add_payload(payload);
+  b.Finish(fields.Finish(), schema::EnvelopeIdentifier());
 
-  std::string_view bytes(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
-  *hash = ChainHash(placement.previous_hash, bytes);
-  std::string record;
-  record.reserve(bytes.size() + kHashBytes);
-  record.append(bytes);
-  record.append(reinterpret_cast<const char*>(hash->data()), hash->size());
-  return record;
+  hash_ = ChainHash(placement.previous_hash, envelope());
+}
+
+std::string_view EventRecordBuilder::envelope() const {
+  return {reinterpret_cast<const char*>(builder_.GetBufferPointer()), builder_.GetSize()};
 }
 
 Status CheckRecordShape(std::string_view record, const schema::Envelope** envelope) {

@@ -32,12 +32,15 @@ struct EventPlacement {
 
 class EventRecordBuilder {
  public:
-  /// Builds the record of `draft` at `placement`; sets `*hash` to the event's hash.
-  std::string Build(const CommandHeader& header, const EventDraft& draft,
-                    const EventPlacement& placement, Hash256* hash);
+  /// Builds the envelope of `draft` at `placement` and its hash. The envelope bytes stay
+  /// valid until the next Build; the record is envelope() followed by hash().
+  void Build(const CommandHeader& header, const EventDraft& draft, const EventPlacement& placement);
+  std::string_view envelope() const;
+  const Hash256& hash() const { return hash_; }
 
  private:
   flatbuffers::FlatBufferBuilder builder_{1024};
+  Hash256 hash_{};
 };
 
 /// Checks a stored record's shape: long enough, and an envelope the FlatBuffers verifier

@@ -138,10 +138,17 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
                       {}};
   for (std::size_t i = 0; i < events.size(); ++i) {
     EventPlacement placement{log_.next_sequence_, versions[i], recorded_at_us_, log_.staged_hash_};
-    Hash256 hash;
-    std::string record = log_.record_builder_.Build(header, events[i], placement, &hash);
-    rocksdb::Status put =
-        group_.batch.Put(log_.store_->events(), EventKey(placement.sequence), record);
+    EventRecordBuilder& builder = log_.record_builder_;
+    builder.Build(header, events[i], placement);
+    const Hash256& hash = builder.hash();
+    // The record is envelope ‖ hash, put as two parts: no intermediate copy.
+    std::string key = EventKey(placement.sequence);
+    rocksdb::Slice value_parts[] = {
+        rocksdb::Slice(builder.envelope().data(), builder.envelope().size()),
+        rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size())};
+    rocksdb::Slice key_part(key);
+    rocksdb::Status put = group_.batch.Put(log_.store_->events(), rocksdb::SliceParts(&key_part, 1),
+                                           rocksdb::SliceParts(value_parts, 2));
     if (!put.ok()) return Fail(FromRocks(put, "staging an event"));
     log_.index_->AddEvent(events[i].stream, placement.version, placement.sequence);
     log_.staged_hash_ = hash;

@@ -22,6 +22,9 @@ class GroupStaging final : public StagingBatch {
                                                            std::string_view key) override;
   Result<AppendResult> StageCommand(const CommandHeader& header,
                                     std::span<const EventDraft> events) override;
+  ChainPoint StagedHead() const override {
+    return ChainPoint{SequenceNumber{log_.next_sequence_.value - 1}, log_.staged_hash_};
+  }
 
  private:
   /// Fills `versions` with the version each event will get, or says which check failed.

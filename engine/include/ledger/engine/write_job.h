@@ -27,9 +27,10 @@ struct IdempotencyRecord {
   Fingerprint fingerprint{};
 };
 
-/// The header shared by the events of one command.
+/// The header shared by the events of one command. It views the caller's strings: they must
+/// outlive the StageCommand call.
 struct CommandHeader {
-  EventMetadata metadata;
+  const EventMetadata& metadata;
   std::string_view idempotency_scope;
   std::string_view idempotency_key;
   Fingerprint fingerprint{};
@@ -50,6 +51,9 @@ class StagingBatch {
   /// nothing and says why. A Status failure means storage failed (the log stops writing).
   virtual Result<AppendResult> StageCommand(const CommandHeader& header,
                                             std::span<const EventDraft> events) = 0;
+  /// The last event staged so far, in this group or before it (durable or not): its sequence
+  /// and hash. A job that records derived state (the domain's snapshot) names its position.
+  virtual ChainPoint StagedHead() const = 0;
 };
 
 class WriteJob {
