@@ -16,6 +16,8 @@
 #include <bit>
 #include <cstring>
 
+#include "ledger/limits.h"
+
 namespace ledger::domain {
 namespace {
 
@@ -59,6 +61,16 @@ class Hasher {
 };
 
 }  // namespace
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > limits::kIdBytesMax) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == ':' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 std::string_view CommandName(const Command& command) {
   return std::visit([](const auto& c) { return std::decay_t<decltype(c)>::kName; }, command);

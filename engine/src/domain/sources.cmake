@@ -1,9 +1,23 @@
 # The payment domain's sources, compiled into ledger_engine (see engine/CMakeLists.txt).
 set(LEDGER_DOMAIN_SOURCES
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/apply.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/command_job.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/commands.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/decide.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/decide_directory.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/decide_payments.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/decide_wallet.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/event_codec.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/events.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/id_table.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger_reads.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/money.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/permissions.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/postings.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/principal.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/rejection.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/snapshot.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/snapshot_read.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/state.cc
 )

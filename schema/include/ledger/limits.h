@@ -21,6 +21,15 @@ inline constexpr std::size_t kTextBytesMax = 256;
 /// Longest opaque payload of one event, bytes.
 inline constexpr std::size_t kPayloadBytesMax = 64 * 1024;
 
+// ---- The payment domain -------------------------------------------------------------------
+/// Most platforms a role grant may list (a grant to more is a grant to all platforms).
+inline constexpr std::size_t kRoleScopePlatformsMax = 64;
+/// Most transactions one order may hold (an order is paid in a few parts, not thousands).
+inline constexpr std::size_t kOrderTransactionsMax = 256;
+/// Shortest and longest bank account number (an IBAN has at most 34 characters), bytes.
+inline constexpr std::size_t kAccountNumberBytesMin = 4;
+inline constexpr std::size_t kAccountNumberBytesMax = 34;
+
 // ---- The write path -----------------------------------------------------------------------
 /// Most appends (or commands) in one request batch.
 inline constexpr std::size_t kBatchCommandsMax = 4096;
@@ -48,5 +57,57 @@ static_assert(kIndexTailEventsMax >= kGroupCommitEventsMax,
 static_assert(kStreamNameBytesMax >= 2 * kIdBytesMax + 16,
               "a stream name must hold a kind and two ids");
 static_assert(kFrameBytesMax >= kPayloadBytesMax * 4, "a frame must hold several payloads");
+static_assert(kRoleScopePlatformsMax * (kIdBytesMax + 8) + 4 * kTextBytesMax < kPayloadBytesMax,
+              "the largest domain event (a role grant listing every platform) fits a payload");
+static_assert(kOrderTransactionsMax <= 0xffff, "an order counts its transactions in 16 bits");
+static_assert(kAccountNumberBytesMax <= kTextBytesMax);
+
+// ---- The server and its connections -------------------------------------------------------
+/// Bytes of a frame's header: the message length (u32) and its CRC-32 (u32).
+inline constexpr std::size_t kFrameHeaderBytes = 8;
+/// Largest message (the FlatBuffers bytes after the header), bytes.
+inline constexpr std::size_t kMessageBytesMax = kFrameBytesMax - kFrameHeaderBytes;
+/// Deepest table nesting and most tables the server's verifier accepts in one message.
+inline constexpr std::size_t kMessageDepthMax = 16;
+inline constexpr std::size_t kMessageTablesMax = 64 * 1024;
+/// Most connections ledgerd serves at once; the next one gets `overloaded` and is closed.
+inline constexpr std::size_t kConnectionsMax = 1024;
+/// Most requests of one connection being handled at once (pipelining depth).
+inline constexpr std::size_t kRequestsInFlightMax = 256;
+/// Most live subscriptions on one connection.
+inline constexpr std::size_t kSubscriptionsPerConnectionMax = 16;
+/// Bytes of responses waiting to be written to one connection; past this the server stops
+/// reading that connection's requests and its subscriptions wait, until the client reads.
+inline constexpr std::size_t kOutboundBytesMax = 64 * 1024 * 1024;
+/// Bytes of events in one read response or one pushed subscription frame (it also stops at
+/// kReadEventsMax events).
+inline constexpr std::size_t kResponseEventBytesMax = 4 * 1024 * 1024;
+/// Bytes of CSV in one chunk of a streamed export.
+inline constexpr std::size_t kExportChunkBytesMax = 256 * 1024;
+/// Longest credential ("<id>.<secret>") a client may present, bytes.
+inline constexpr std::size_t kCredentialBytesMax = 256;
+/// Time a new connection has to authenticate, milliseconds.
+inline constexpr std::int64_t kAuthenticateTimeoutMs = 10'000;
+/// Time the rest of a frame has to arrive once its first byte did, milliseconds.
+inline constexpr std::int64_t kFrameReadTimeoutMs = 10'000;
+/// Time a connection may stay silent with nothing in flight and no subscription (default;
+/// ledgerd's --idle-timeout-ms may lower it), milliseconds.
+inline constexpr std::int64_t kIdleTimeoutMs = 300'000;
+/// Failed authentications from one source address before it is locked out, and for how long.
+inline constexpr std::size_t kAuthenticationFailuresMax = 10;
+inline constexpr std::int64_t kAuthenticationLockoutMs = 30 * 60 * 1000;
+/// Source addresses whose failures are remembered (the oldest is forgotten past this).
+inline constexpr std::size_t kAuthenticationSourcesTrackedMax = 64 * 1024;
+
+static_assert(kFrameBytesMax <= 0xffffffffu, "a frame's length travels as a u32");
+static_assert(kOutboundBytesMax >= 2 * kFrameBytesMax, "a connection must queue two frames");
+static_assert(kResponseEventBytesMax + kPayloadBytesMax + 64 * 1024 <= kMessageBytesMax,
+              "a read response (plus one more event and framing) fits one message");
+static_assert(kExportChunkBytesMax * 2 <= kMessageBytesMax, "an export chunk fits one message");
+static_assert(kBatchCommandsMax * (10 * kTextBytesMax) <= kMessageBytesMax,
+              "a full batch of the largest commands fits one message");
+static_assert(kRequestsInFlightMax * 1024 * 1024 / 4 <= kOutboundBytesMax,
+              "the responses of a full pipeline of batches fit the outbound queue");
+static_assert(kAuthenticateTimeoutMs <= kIdleTimeoutMs && kFrameReadTimeoutMs <= kIdleTimeoutMs);
 
 }  // namespace ledger::limits

@@ -300,6 +300,9 @@ void ForEachField(C& command, Visitor&& visit) {
   (std::make_index_sequence<Plain::kFields.size()>{});
 }
 
+/// True when `id` is 1 to limits::kIdBytesMax bytes of [A-Za-z0-9_.:-] (no '/', no space).
+bool IsValidId(std::string_view id);
+
 /// The command's kName ("create_order"...).
 std::string_view CommandName(const Command& command);
 

@@ -1,0 +1,156 @@
+// The Ledger: the payment domain on top of the event log, the engine's one entry point for
+// commands.
+//
+// Execute() decides each command of a batch inside the log's single writer thread (a
+// WriteJob), against the domain state as it stands after every event staged before it, and
+// stages the command's event in the same group commit: invariants are serializable, so two
+// concurrent withdrawals can never both spend the same funds. Each command succeeds or fails
+// on its own; accepted ones are acknowledged once durable.
+//
+// State: rebuilt on Open() from the newest snapshot file plus the log after it, written again
+// every `snapshot_every_events` events and on close. After a failed write the ledger refuses
+// every later command until reopened (its state may hold events that never became durable).
+//
+// Thread-safety: every public member may be called from any thread. Readers (Allowed, the
+// credential lookups, balances) see a consistent state between two applied events.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/engine/domain/commands.h"
+#include "ledger/engine/domain/permissions.h"
+#include "ledger/engine/domain/principal.h"
+#include "ledger/engine/domain/rejection.h"
+#include "ledger/engine/log.h"
+#include "ledger/engine/status.h"
+#include "ledger/engine/types.h"
+
+namespace ledger {
+
+struct LedgerOptions {
+  LogOptions log;
+  /// The domain state snapshot file. Default (empty): "<log.path>/domain.snapshot".
+  std::string snapshot_path;
+  /// Write a snapshot after this many domain events since the last one; 0: only on close.
+  /// Reopening after a crash replays at most about this many events. Default: 1 Mi events.
+  std::uint64_t snapshot_every_events = 1u << 20;
+  /// Logger for state changes (open, replay, snapshots). Default: spdlog's default logger.
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+/// One command with who sends it and how it is traced.
+struct CommandRequest {
+  domain::Principal principal;
+  domain::Command command;
+  /// Empty: no idempotency. Scope: domain::IdempotencyScopeOf(command).
+  std::string idempotency_key;
+  std::string correlation_id;
+  std::string causation_id;
+};
+
+struct CommandResult {
+  domain::ResultCode code = domain::ResultCode::kAccepted;
+  /// For rejections: a sentence naming the rule and the values.
+  std::string message;
+  /// For accepted commands and duplicates: the sequence of the command's (first) event.
+  SequenceNumber first_sequence;
+  std::uint32_t event_count = 0;
+
+  bool ok() const {
+    return code == domain::ResultCode::kAccepted || code == domain::ResultCode::kDuplicate;
+  }
+};
+
+/// What the server needs to authenticate a credential: never the secret, only its hash.
+struct CredentialInfo {
+  /// The key id or token id.
+  std::string id;
+  /// API keys: the key's organization, platform and environment.
+  std::string organization;
+  std::string platform;
+  schema::Environment environment = schema::Environment::Unspecified;
+  /// User tokens: the user.
+  std::string user;
+  Hash256 secret_sha256{};
+  bool active = false;
+};
+
+/// A new secret, shown once to whoever asked for it; only `sha256` goes into a command.
+struct GeneratedSecret {
+  /// 64 lower-case hexadecimal characters (32 random bytes).
+  std::string secret;
+  Hash256 sha256{};
+};
+
+struct LedgerStats {
+  /// The last log sequence folded into the domain state.
+  SequenceNumber applied_through;
+  std::uint64_t orders = 0;
+  std::uint64_t transactions = 0;
+  /// Bytes held by the domain state's large tables (ids, orders, transactions).
+  std::uint64_t state_bytes = 0;
+  /// The sequence the newest snapshot file covers, and how many were written since Open.
+  SequenceNumber snapshot_sequence;
+  std::uint64_t snapshots_written = 0;
+  /// Events replayed from the log on Open (after the snapshot).
+  std::uint64_t replayed_on_open = 0;
+};
+
+class Ledger {
+ public:
+  /// Opens the log, loads the newest usable snapshot and replays the log after it.
+  static Result<std::unique_ptr<Ledger>> Open(LedgerOptions options);
+  /// Waits for queued commands, writes a snapshot, closes the log.
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  /// Decides and appends a batch (at most limits::kBatchCommandsMax commands) and blocks
+  /// until it is durable. One result per command; a non-ok Status means nothing of the batch
+  /// is acknowledged (storage failed, overloaded, shutting down, batch too large).
+  Result<std::vector<CommandResult>> Execute(std::vector<CommandRequest> batch);
+  using ExecuteCallback = std::function<void(Status, std::vector<CommandResult>)>;
+  /// The same, without blocking: `done` runs on the log's commit thread.
+  void ExecuteAsync(std::vector<CommandRequest> batch, ExecuteCallback done);
+
+  /// The log, for reads (streams, ranges, subscriptions, verify). Domain streams must only
+  /// be written through Execute: an event appended behind the domain's back is refused.
+  Log& log();
+
+  /// domain::Allowed() evaluated against current state: the principal must be an active
+  /// credential, the target's platform (if any) must exist in target.organization (its
+  /// environment then comes from the platform), and the user's grant is looked up.
+  bool Allowed(const domain::Principal& principal, domain::Action action,
+               const domain::Target& target) const;
+  std::optional<CredentialInfo> FindApiKey(std::string_view key_id) const;
+  std::optional<CredentialInfo> FindUserToken(std::string_view token_id) const;
+  /// The user's role in the organization, if any.
+  std::optional<domain::RoleGrant> FindGrant(std::string_view organization_id,
+                                             std::string_view user_id) const;
+  /// The platform's available wallet balance in `currency` (0 when nothing moved yet).
+  std::optional<std::int64_t> AvailableBalance(std::string_view platform_id,
+                                               std::string_view currency) const;
+
+  /// Writes a snapshot now (after every command queued before this call) and waits for it.
+  Status WriteSnapshot();
+  LedgerStats Stats() const;
+
+  /// 32 random bytes from OpenSSL's RAND_bytes, hex-encoded, with their SHA-256.
+  static Result<GeneratedSecret> GenerateSecret();
+  /// SHA-256 of a secret's text: what key and token commands carry, what the server compares.
+  static Hash256 HashSecret(std::string_view secret);
+
+  struct Impl;
+
+ private:
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ledger

@@ -1,0 +1,184 @@
+// The write jobs of the ledger: deciding a batch of commands, and writing a snapshot, both
+// inside the log's writer thread so that they see the state exactly at their log position.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "domain/apply.h"
+#include "domain/check.h"
+#include "domain/decide.h"
+#include "domain/ledger_impl.h"
+#include "domain/snapshot.h"
+#include "ledger/engine/domain/event_codec.h"
+
+namespace ledger {
+namespace {
+
+using domain::ResultCode;
+
+CommandResult Rejected(ResultCode code, std::string message) {
+  CommandResult result;
+  result.code = code;
+  result.message = std::move(message);
+  return result;
+}
+
+class CommandJob final : public WriteJob {
+ public:
+  CommandJob(Ledger::Impl& impl, std::vector<CommandRequest> requests, Ledger::ExecuteCallback done)
+      : impl_(impl), requests_(std::move(requests)), done_(std::move(done)) {
+    // Fingerprints are pure: compute them here, on the caller's thread, not the writer's.
+    fingerprints_.reserve(requests_.size());
+    for (const CommandRequest& request : requests_) {
+      fingerprints_.push_back(request.idempotency_key.empty()
+                                  ? Fingerprint{}
+                                  : domain::FingerprintOf(request.principal, request.command));
+    }
+  }
+
+  std::size_t EventCountHint() const override { return requests_.size(); }
+
+  void Stage(StagingBatch& batch) override {
+    results_.reserve(requests_.size());
+    for (std::size_t i = 0; i < requests_.size(); ++i) {
+      bool storage_failed = false;
+      CommandResult result = impl_.StageOne(batch, requests_[i], fingerprints_[i], &storage_failed);
+      if (storage_failed) return;  // The group fails; Complete() says why.
+      if (result.code == ResultCode::kAccepted) staged_ += result.event_count;
+      results_.push_back(std::move(result));
+    }
+  }
+
+  void Complete(const Status& status) override {
+    if (!status.ok()) {
+      if (staged_ > 0) impl_.failed.store(true);
+      results_.clear();
+    } else {
+      impl_.events_since_snapshot.fetch_add(staged_);
+    }
+    done_(status, std::move(results_));
+  }
+
+ private:
+  Ledger::Impl& impl_;
+  std::vector<CommandRequest> requests_;
+  std::vector<Fingerprint> fingerprints_;
+  std::vector<CommandResult> results_;
+  std::uint64_t staged_ = 0;
+  Ledger::ExecuteCallback done_;
+};
+
+/// Writes the state to the temp file in Stage (the state then matches the staged head
+/// exactly), and publishes it in Complete, once everything up to that head is durable.
+class SnapshotJob final : public WriteJob {
+ public:
+  SnapshotJob(Ledger::Impl& impl, std::function<void(Status)> done)
+      : impl_(impl), done_(std::move(done)) {}
+
+  std::size_t EventCountHint() const override { return 0; }
+
+  void Stage(StagingBatch& batch) override {
+    position_ = batch.StagedHead();
+    written_ = domain::WriteSnapshotFile(impl_.state, position_, impl_.snapshot_temp_path());
+  }
+
+  void Complete(const Status& status) override {
+    Status outcome = status.ok() ? written_ : status;
+    if (outcome.ok())
+      outcome = domain::PublishSnapshotFile(impl_.snapshot_temp_path(), impl_.snapshot_path());
+    if (outcome.ok()) {
+      impl_.snapshot_sequence.store(position_.sequence.value);
+      impl_.snapshots_written.fetch_add(1);
+      impl_.logger->info("domain snapshot written at sequence {}", position_.sequence.value);
+    } else {
+      std::error_code ignored;
+      std::filesystem::remove(impl_.snapshot_temp_path(), ignored);
+      impl_.logger->warn("domain snapshot not written: {}", outcome.ToString());
+    }
+    impl_.snapshot_queued.store(false);
+    done_(outcome);
+  }
+
+ private:
+  Ledger::Impl& impl_;
+  std::function<void(Status)> done_;
+  ChainPoint position_;
+  Status written_;
+};
+
+}  // namespace
+
+CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& request,
+                                     const Fingerprint& fingerprint, bool* storage_failed) {
+  const std::string_view scope = domain::IdempotencyScopeOf(request.command);
+  if (!request.idempotency_key.empty()) {
+    auto found = batch.FindIdempotency(scope, request.idempotency_key);
+    if (!found.ok()) {
+      *storage_failed = true;
+      return {};
+    }
+    if (found->has_value()) {
+      const IdempotencyRecord& record = **found;
+      if (record.fingerprint == fingerprint) {
+        return CommandResult{ResultCode::kDuplicate, {}, record.first_sequence, record.event_count};
+      }
+      if (auto hidden = domain::CheckScopeVisible(state, request.principal, request.command)) {
+        return Rejected(hidden->code, std::move(hidden->message));
+      }
+      return Rejected(ResultCode::kIdempotencyKeyReusedWithDifferentCommand,
+                      fmt::format("idempotency key '{}' was used for a different command "
+                                  "recorded at sequence {}",
+                                  request.idempotency_key, record.first_sequence.value));
+    }
+  }
+  domain::Decision decision = domain::Decide(state, request.principal, request.command);
+  if (!decision.accepted()) return Rejected(decision.code, std::move(decision.message));
+
+  EventDraft draft;
+  draft.stream = std::move(decision.stream);
+  draft.expected = decision.current_version.value == 0
+                       ? ExpectedVersion::NoStream()
+                       : ExpectedVersion::Exact(decision.current_version);
+  draft.type = domain::TypeOf(decision.event);
+  draft.payload = domain::EncodeEvent(decision.event);
+  CommandHeader header{EventMetadata{request.principal.Actor(), decision.environment,
+                                     std::move(decision.organization), std::move(decision.platform),
+                                     request.correlation_id, request.causation_id},
+                       scope, request.idempotency_key, fingerprint};
+  Result<AppendResult> appended = batch.StageCommand(header, {&draft, 1});
+  if (!appended.ok()) {
+    *storage_failed = true;
+    return {};
+  }
+  if (appended->code != AppendCode::kAppended) {
+    return Rejected(ResultCode::kLogRefusedTheAppend,
+                    fmt::format("the log refused the event ({}): {}",
+                                AppendCodeName(appended->code), appended->message));
+  }
+  {
+    std::unique_lock lock(state_mutex);
+    domain::Apply(state, decision.event);
+    LEDGER_CHECK(appended->first_sequence > state.applied_through);
+    state.applied_through = appended->first_sequence;
+  }
+  return CommandResult{ResultCode::kAccepted, {}, appended->first_sequence, 1};
+}
+
+bool Ledger::Impl::QueueSnapshot(std::function<void(Status)> done) {
+  if (snapshot_queued.exchange(true)) return false;
+  events_since_snapshot.store(0);
+  (void)log->Submit(MakeSnapshotJob(*this, std::move(done)));
+  return true;
+}
+
+std::unique_ptr<WriteJob> MakeCommandJob(Ledger::Impl& impl, std::vector<CommandRequest> batch,
+                                         Ledger::ExecuteCallback done) {
+  return std::make_unique<CommandJob>(impl, std::move(batch), std::move(done));
+}
+
+std::unique_ptr<WriteJob> MakeSnapshotJob(Ledger::Impl& impl, std::function<void(Status)> done) {
+  return std::make_unique<SnapshotJob>(impl, std::move(done));
+}
+
+}  // namespace ledger

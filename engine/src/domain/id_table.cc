@@ -1,0 +1,100 @@
+#include "domain/id_table.h"
+
+#include <xxhash.h>
+
+#include <cstring>
+
+#include "domain/check.h"
+#include "ledger/limits.h"
+
+namespace ledger::domain {
+namespace {
+
+constexpr std::size_t kInitialSlots = 1024;
+__extension__ using Wide = unsigned __int128;
+
+IdKey KeyOf(const IdTable::Slot& slot) {
+  IdKey key;
+  std::memcpy(&key, slot.key, sizeof key);
+  return key;
+}
+
+bool IsEmpty(const IdTable::Slot& slot) {
+  return (slot.key[0] | slot.key[1] | slot.key[2] | slot.key[3]) == 0;
+}
+
+}  // namespace
+
+IdKey MakeIdKey(IdKind kind, std::string_view platform_id, std::string_view id) {
+  // kind ‖ platform ‖ 0x00 ‖ id: ids have no 0x00 byte, so the split is unambiguous.
+  char buffer[2 + 2 * limits::kIdBytesMax];
+  LEDGER_CHECK(platform_id.size() <= limits::kIdBytesMax && id.size() <= limits::kIdBytesMax);
+  std::size_t size = 0;
+  buffer[size++] = static_cast<char>(kind);
+  std::memcpy(buffer + size, platform_id.data(), platform_id.size());
+  size += platform_id.size();
+  buffer[size++] = '\0';
+  std::memcpy(buffer + size, id.data(), id.size());
+  size += id.size();
+  XXH128_hash_t hash = XXH3_128bits(buffer, size);
+  IdKey key{hash.low64, hash.high64};
+  if (key == IdKey{}) key.low = 1;  // The all-zero key marks empty slots.
+  return key;
+}
+
+std::size_t IdTable::Home(const IdKey& key) const {
+  // Multiply-shift range reduction: any capacity works, not only powers of two.
+  return static_cast<std::size_t>((static_cast<Wide>(key.high) * slots_.size()) >> 64);
+}
+
+const std::uint32_t* IdTable::Find(const IdKey& key) const {
+  if (slots_.empty()) return nullptr;
+  for (std::size_t i = Home(key);; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
+    const Slot& slot = slots_[i];
+    if (IsEmpty(slot)) return nullptr;
+    if (KeyOf(slot) == key) return &slot.value;
+  }
+}
+
+void IdTable::Insert(const IdKey& key, std::uint32_t value) {
+  if ((size_ + 1) * 100 > slots_.size() * kMaxLoadPercent) Grow();
+  for (std::size_t i = Home(key);; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
+    Slot& slot = slots_[i];
+    if (IsEmpty(slot)) {
+      std::memcpy(slot.key, &key, sizeof key);
+      slot.value = value;
+      ++size_;
+      return;
+    }
+    LEDGER_CHECK(KeyOf(slot) != key);
+  }
+}
+
+void IdTable::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  // Growing by half keeps the load between 50% and 75%: memory over speed.
+  const std::size_t capacity = old.empty() ? kInitialSlots : old.size() + old.size() / 2;
+  slots_.assign(capacity, Slot{});
+  for (const Slot& slot : old) {
+    if (IsEmpty(slot)) continue;
+    for (std::size_t i = Home(KeyOf(slot));; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
+      if (IsEmpty(slots_[i])) {
+        slots_[i] = slot;
+        break;
+      }
+    }
+  }
+}
+
+bool IdTable::Restore(std::vector<Slot> slots, std::size_t size) {
+  std::size_t used = 0;
+  for (const Slot& slot : slots) used += IsEmpty(slot) ? 0 : 1;
+  if (used != size || (!slots.empty() && size * 100 > slots.size() * kMaxLoadPercent)) {
+    return false;
+  }
+  slots_ = std::move(slots);
+  size_ = size;
+  return true;
+}
+
+}  // namespace ledger::domain

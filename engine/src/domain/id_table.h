@@ -1,0 +1,70 @@
+// A compact set of ids: 128-bit keys in one open-addressing table (linear probing), each with
+// a 32-bit value (an index into the state's vectors, or 0 for ids only checked for use).
+//
+// Orders, transactions, operations and withdrawals are counted in millions, so their ids are
+// not kept as strings: an id is known by IdKey = XXH3-128(kind, platform, id). Two different
+// ids share a key with probability about n²/2^129 (below 10^-24 for 10^7 ids), far below the
+// odds of an undetected hardware fault; docs/domain.md states what a collision would do.
+// Nothing is ever erased: ids stay taken forever.
+//
+// Invariant: the load stays at most kMaxLoadPercent; an all-zero key marks an empty slot
+// (MakeIdKey never returns it). Thread-safety: none; the domain state guards it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace ledger::domain {
+
+struct IdKey {
+  std::uint64_t low = 0;
+  std::uint64_t high = 0;
+  bool operator==(const IdKey&) const = default;
+};
+
+/// The namespaces of platform-scoped ids: the same string may name an order and a
+/// transaction of one platform.
+enum class IdKind : std::uint8_t {
+  kOrder = 1,
+  kTransaction = 2,
+  kOperation = 3,
+  kWithdrawal = 4,
+};
+
+IdKey MakeIdKey(IdKind kind, std::string_view platform_id, std::string_view id);
+
+class IdTable {
+ public:
+  /// Stored as four 32-bit words so a slot is 20 bytes, not 24.
+  struct Slot {
+    std::uint32_t key[4];
+    std::uint32_t value;
+  };
+  static_assert(sizeof(Slot) == 20);
+  static constexpr std::size_t kMaxLoadPercent = 75;
+
+  /// The value stored for `key`, or nullptr.
+  const std::uint32_t* Find(const IdKey& key) const;
+  /// REQUIRES: `key` is absent.
+  void Insert(const IdKey& key, std::uint32_t value);
+
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return slots_.size(); }
+  std::size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+
+  /// Raw slots, for snapshots; Restore() takes them back as they were.
+  const std::vector<Slot>& slots() const { return slots_; }
+  /// False when `slots` cannot be a table (capacity or count inconsistent).
+  bool Restore(std::vector<Slot> slots, std::size_t size);
+
+ private:
+  std::size_t Home(const IdKey& key) const;
+  void Grow();
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace ledger::domain

@@ -1,0 +1,202 @@
+// The Ledger facade: opening (snapshot + tail of the log), executing batches, reads of the
+// state for the server, snapshots on demand and on close.
+#include "ledger/engine/ledger.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "domain/apply.h"
+#include "domain/decide_internal.h"
+#include "domain/ledger_impl.h"
+#include "domain/snapshot.h"
+#include "ledger/engine/domain/event_codec.h"
+#include "ledger/engine/domain/money.h"
+#include "ledger/limits.h"
+
+namespace ledger {
+namespace {
+
+/// Applies one recorded event during recovery, checking it belongs where the state expects.
+Status Replay(domain::State& state, const RecordedEvent& recorded) {
+  Result<domain::Event> event = domain::DecodeEvent(recorded.type(), recorded.payload());
+  const std::uint64_t sequence = recorded.sequence().value;
+  if (!event.ok()) {
+    return Status::Corruption(fmt::format("event {}: {}", sequence, event.status().message()));
+  }
+  Result<StreamVersion> current = domain::CurrentVersionOf(state, *event);
+  if (!current.ok()) {
+    return Status::Corruption(fmt::format("event {}: {}", sequence, current.status().message()));
+  }
+  if (current->Next() != recorded.stream_version() ||
+      domain::StreamOf(*event) != recorded.stream()) {
+    return Status::Corruption(fmt::format(
+        "event {} is version {} of '{}', but the domain state puts it at version {} of '{}'",
+        sequence, recorded.stream_version().value, recorded.stream(), current->Next().value,
+        domain::StreamOf(*event)));
+  }
+  domain::Apply(state, *event);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Ledger::Impl::Recover() {
+  const ChainPoint head = log->Head();
+  ChainPoint position;
+  Status read = domain::ReadSnapshotFile(snapshot_path(), &state, &position);
+  bool usable = read.ok() && position.sequence <= head.sequence;
+  if (usable && position.sequence.value > 0) {
+    Result<std::vector<RecordedEvent>> at = log->ReadRange(position.sequence, 1);
+    usable = at.ok() && at->size() == 1 && at->front().hash() == position.hash;
+  }
+  if (!usable) {
+    if (read.ok() || read.code() != StatusCode::kNotFound) {
+      logger->warn("domain snapshot at {} not used ({}); replaying the whole log", snapshot_path(),
+                   read.ok() ? "it does not match this log" : read.ToString());
+    }
+    state = domain::State();
+    position = ChainPoint{};
+  }
+  snapshot_sequence.store(position.sequence.value);
+  SequenceNumber next = position.sequence.Next();
+  while (next <= head.sequence) {
+    Result<std::vector<RecordedEvent>> events = log->ReadRange(next, limits::kReadEventsMax);
+    if (!events.ok()) return events.status();
+    if (events->empty()) return Status::Corruption("the log ended before its head");
+    for (const RecordedEvent& recorded : *events) {
+      next = recorded.sequence().Next();
+      if (recorded.type() == schema::EventType::Opaque) continue;
+      if (Status replayed = Replay(state, recorded); !replayed.ok()) return replayed;
+      ++replayed_on_open;
+    }
+  }
+  state.applied_through = head.sequence;
+  logger->info("domain state at sequence {}: snapshot at {}, {} events replayed",
+               head.sequence.value, position.sequence.value, replayed_on_open);
+  return Status::Ok();
+}
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
+  auto impl = std::make_unique<Impl>();
+  if (options.snapshot_path.empty()) options.snapshot_path = options.log.path + "/domain.snapshot";
+  impl->logger = options.logger ? options.logger : spdlog::default_logger();
+  impl->options = std::move(options);
+  Result<std::unique_ptr<Log>> log = Log::Open(impl->options.log);
+  if (!log.ok()) return log.status();
+  impl->log = std::move(log).value();
+  if (Status recovered = impl->Recover(); !recovered.ok()) return recovered;
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+Ledger::~Ledger() {
+  impl_->closing.store(true);
+  std::uint64_t applied = 0;
+  {
+    std::shared_lock lock(impl_->state_mutex);
+    applied = impl_->state.applied_through.value;
+  }
+  if (!impl_->failed.load() && applied > impl_->snapshot_sequence.load()) {
+    Status written = WriteSnapshot();
+    if (!written.ok()) impl_->logger->warn("no snapshot on close: {}", written.ToString());
+  }
+  impl_->log.reset();
+}
+
+void Ledger::ExecuteAsync(std::vector<CommandRequest> batch, ExecuteCallback done) {
+  if (batch.size() > limits::kBatchCommandsMax) {
+    done(Status::InvalidArgument(fmt::format("a batch holds at most {} commands, not {}",
+                                             limits::kBatchCommandsMax, batch.size())),
+         {});
+    return;
+  }
+  if (impl_->failed.load()) {
+    done(Status(StatusCode::kWritesRefusedAfterFailure,
+                "a write failed earlier; the ledger refuses commands until reopened"),
+         {});
+    return;
+  }
+  if (impl_->closing.load()) {
+    done(Status(StatusCode::kShuttingDown, "the ledger is closing"), {});
+    return;
+  }
+  const std::uint64_t every = impl_->options.snapshot_every_events;
+  if (every > 0 && impl_->events_since_snapshot.load() >= every) {
+    impl_->QueueSnapshot([](Status) {});
+  }
+  (void)impl_->log->Submit(MakeCommandJob(*impl_, std::move(batch), std::move(done)));
+}
+
+Result<std::vector<CommandResult>> Ledger::Execute(std::vector<CommandRequest> batch) {
+  std::promise<Result<std::vector<CommandResult>>> promise;
+  auto future = promise.get_future();
+  ExecuteAsync(std::move(batch), [&promise](Status status, std::vector<CommandResult> results) {
+    if (status.ok()) {
+      promise.set_value(std::move(results));
+    } else {
+      promise.set_value(std::move(status));
+    }
+  });
+  return future.get();
+}
+
+Log& Ledger::log() { return *impl_->log; }
+
+Status Ledger::WriteSnapshot() {
+  if (impl_->failed.load()) {
+    return Status(StatusCode::kWritesRefusedAfterFailure, "the ledger failed; not snapshotting");
+  }
+  // One snapshot job at a time: wait for a periodic one in flight, then queue ours.
+  for (int attempt = 0; attempt < 60000; ++attempt) {
+    std::promise<Status> promise;
+    auto future = promise.get_future();
+    if (impl_->QueueSnapshot([&promise](Status status) { promise.set_value(std::move(status)); })) {
+      return future.get();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return Status(StatusCode::kTimedOut, "a snapshot stayed queued for a minute");
+}
+
+LedgerStats Ledger::Stats() const {
+  LedgerStats stats;
+  std::shared_lock lock(impl_->state_mutex);
+  const domain::State& state = impl_->state;
+  stats.applied_through = state.applied_through;
+  stats.orders = state.orders.size();
+  stats.transactions = state.transactions.size();
+  stats.state_bytes = state.ids.MemoryBytes() +
+                      state.orders.capacity() * sizeof(domain::OrderState) +
+                      state.transactions.capacity() * sizeof(domain::TransactionState);
+  stats.snapshot_sequence = SequenceNumber{impl_->snapshot_sequence.load()};
+  stats.snapshots_written = impl_->snapshots_written.load();
+  stats.replayed_on_open = impl_->replayed_on_open;
+  return stats;
+}
+
+Result<GeneratedSecret> Ledger::GenerateSecret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    return Status::Internal("OpenSSL RAND_bytes could not produce a secret");
+  }
+  GeneratedSecret generated;
+  generated.secret = ToHex(bytes, sizeof bytes);
+  generated.sha256 = HashSecret(generated.secret);
+  return generated;
+}
+
+Hash256 Ledger::HashSecret(std::string_view secret) {
+  Hash256 hash{};
+  unsigned int size = 0;
+  EVP_Digest(secret.data(), secret.size(), hash.data(), &size, EVP_sha256(), nullptr);
+  return hash;
+}
+
+}  // namespace ledger

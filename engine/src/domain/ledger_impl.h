@@ -1,0 +1,62 @@
+// Ledger::Impl: the log, the domain state, and the jobs that decide commands in the log's
+// writer thread.
+//
+// Who touches the state: on Open, the opening thread (nobody else exists yet); afterwards only
+// the log's writer thread mutates it (CommandJob::Stage), taking `state_mutex` exclusively
+// around each Apply; readers on other threads take it shared. Deciding runs in the writer
+// thread without the lock, because nothing else mutates the state.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "domain/state.h"
+#include "ledger/engine/ledger.h"
+
+namespace ledger {
+
+struct Ledger::Impl {
+  LedgerOptions options;
+  std::shared_ptr<spdlog::logger> logger;
+  std::unique_ptr<Log> log;
+
+  /// Mutated by the writer thread only (see the file comment).
+  domain::State state;
+  mutable std::shared_mutex state_mutex;
+
+  /// Set when a group holding this ledger's events failed to commit: the state may hold
+  /// events that are not in the log, so every later command is refused.
+  std::atomic<bool> failed{false};
+  std::atomic<bool> closing{false};
+
+  /// Domain events applied since the last snapshot, and whether one is queued.
+  std::atomic<std::uint64_t> events_since_snapshot{0};
+  std::atomic<bool> snapshot_queued{false};
+  std::atomic<std::uint64_t> snapshot_sequence{0};
+  std::atomic<std::uint64_t> snapshots_written{0};
+  std::uint64_t replayed_on_open = 0;
+
+  std::string snapshot_path() const { return options.snapshot_path; }
+  std::string snapshot_temp_path() const { return options.snapshot_path + ".tmp"; }
+
+  /// Writer thread: decides one command and stages its event. Sets *storage_failed (and
+  /// returns nothing meaningful) when the log's storage failed.
+  CommandResult StageOne(StagingBatch& batch, const CommandRequest& request,
+                         const Fingerprint& fingerprint, bool* storage_failed);
+  /// Loads the snapshot (if usable) and replays the log after it.
+  Status Recover();
+  /// Queues a snapshot job; `done` gets its outcome. False when one is already queued.
+  bool QueueSnapshot(std::function<void(Status)> done);
+};
+
+/// Builds the WriteJob that decides and stages a batch of commands.
+std::unique_ptr<WriteJob> MakeCommandJob(Ledger::Impl& impl, std::vector<CommandRequest> batch,
+                                         Ledger::ExecuteCallback done);
+/// Builds the WriteJob that writes a snapshot at its position in the log.
+std::unique_ptr<WriteJob> MakeSnapshotJob(Ledger::Impl& impl, std::function<void(Status)> done);
+
+}  // namespace ledger

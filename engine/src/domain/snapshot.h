@@ -1,0 +1,50 @@
+// The domain state snapshot: the whole State at one position of the log, in one file.
+//
+//   snapshot     := header section* trailer
+//   header       := "LGDS" u32(format_version) u64(currency_table_digest)
+//                   u64(sequence) hash[32]                       the log position it covers
+//   section      := organizations platforms users api_keys user_tokens ids orders
+//                   transactions withdrawals wallets             in this order
+//   organizations:= u64(n) { text(id) u32(version) u32(admins) u64(g)
+//                            { text(user) u8(role) u8(all) u64(p) text(platform)* }* }*
+//   platforms    := u64(n) { text(id) u32(organization) u8(environment) u32(version)
+//                            u64(b) { text(bank account) u16(currency) }* }*
+//   users        := u64(n) { text(id) u32(version) u64(o) u32(organization)* }*
+//   api_keys, user_tokens := u64(n) { text(id) u32(owner) hash[32] u8(active) }*
+//   ids          := u64(size) u64(slots) slot*                   IdTable slots, raw
+//   orders, transactions := u64(n) record*                       the structs, raw
+//   withdrawals  := u64(n) { i64(amount) u32(platform) u16(currency) u8(status) text(bank) }*
+//   wallets      := u64(n) { u64(key) i64(balance) i64(in_transit) u32(version) }*
+//   trailer      := u64(XXH3-64 of everything before it)
+//   text(s)      := u32(size) bytes;  integers little-endian
+//
+// Raw records tie a snapshot to the build's struct layout and currency table; the format
+// version and the digest change with them, and a snapshot that does not match is ignored
+// (the state is then rebuilt from the whole log). Written to "<path>.tmp", fsynced, renamed
+// over <path> once the position it covers is durable, then the directory is fsynced.
+// Thread-safety: the caller holds the state exclusively (or knows nobody mutates it).
+#pragma once
+
+#include <string>
+
+#include "domain/state.h"
+#include "ledger/engine/status.h"
+#include "ledger/engine/types.h"
+
+namespace ledger::domain {
+
+inline constexpr char kSnapshotMagic[4] = {'L', 'G', 'D', 'S'};
+/// Bump when any raw record (OrderState, TransactionState, IdTable::Slot) changes layout.
+inline constexpr std::uint32_t kSnapshotFormatVersion = 1;
+
+/// Writes `state`, which covers the log up to `position`, to `temp_path` and fsyncs it.
+Status WriteSnapshotFile(const State& state, const ChainPoint& position,
+                         const std::string& temp_path);
+/// Renames `temp_path` over `path` and fsyncs the directory.
+Status PublishSnapshotFile(const std::string& temp_path, const std::string& path);
+
+/// Reads the snapshot at `path` into `*state` and its position into `*position`.
+/// kNotFound when there is none; kCorruption when it is unusable (then `*state` is empty).
+Status ReadSnapshotFile(const std::string& path, State* state, ChainPoint* position);
+
+}  // namespace ledger::domain

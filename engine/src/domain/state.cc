@@ -1,0 +1,103 @@
+#include "domain/state.h"
+
+#include "domain/check.h"
+
+namespace ledger::domain {
+namespace {
+
+template <typename Vector, typename Index>
+const typename Vector::value_type* FindIn(const Vector& items, const Index& index,
+                                          std::string_view id) {
+  auto it = index.find(id);
+  return it == index.end() ? nullptr : &items[it->second];
+}
+
+}  // namespace
+
+std::string_view TransactionStatusName(TransactionStatus status) {
+  switch (status) {
+    case TransactionStatus::kPending:
+      return "pending";
+    case TransactionStatus::kAuthorized:
+      return "authorized";
+    case TransactionStatus::kCaptured:
+      return "captured";
+    case TransactionStatus::kCancelled:
+      return "cancelled";
+    case TransactionStatus::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+std::string_view WithdrawalStatusName(WithdrawalStatus status) {
+  switch (status) {
+    case WithdrawalStatus::kRequested:
+      return "requested";
+    case WithdrawalStatus::kSettled:
+      return "settled";
+    case WithdrawalStatus::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+const OrganizationState* State::FindOrganization(std::string_view id) const {
+  return FindIn(organizations, organization_index, id);
+}
+
+const PlatformState* State::FindPlatform(std::string_view id) const {
+  return FindIn(platforms, platform_index, id);
+}
+
+const UserState* State::FindUser(std::string_view id) const {
+  return FindIn(users, user_index, id);
+}
+
+const OrderState* State::FindOrder(std::string_view platform_id, std::string_view order_id) const {
+  const std::uint32_t* index = ids.Find(MakeIdKey(IdKind::kOrder, platform_id, order_id));
+  return index == nullptr ? nullptr : &orders[*index];
+}
+
+const TransactionState* State::FindTransaction(std::string_view platform_id,
+                                               std::string_view transaction_id,
+                                               std::uint32_t* index) const {
+  const std::uint32_t* found =
+      ids.Find(MakeIdKey(IdKind::kTransaction, platform_id, transaction_id));
+  if (found == nullptr) return nullptr;
+  if (index != nullptr) *index = *found;
+  return &transactions[*found];
+}
+
+bool State::OperationExists(std::string_view platform_id, std::string_view operation_id) const {
+  return ids.Find(MakeIdKey(IdKind::kOperation, platform_id, operation_id)) != nullptr;
+}
+
+const WithdrawalState* State::FindWithdrawal(std::string_view platform_id,
+                                             std::string_view withdrawal_id) const {
+  const std::uint32_t* index = ids.Find(MakeIdKey(IdKind::kWithdrawal, platform_id, withdrawal_id));
+  return index == nullptr ? nullptr : &withdrawals[*index];
+}
+
+const WalletState* State::FindWallet(std::uint32_t platform, std::uint16_t currency) const {
+  auto it = wallets.find(WalletKey(platform, currency));
+  return it == wallets.end() ? nullptr : &it->second;
+}
+
+const RoleGrant* State::FindGrant(const OrganizationState& organization,
+                                  std::string_view user_id) const {
+  auto it = organization.grants.find(user_id);
+  return it == organization.grants.end() ? nullptr : &it->second;
+}
+
+std::uint32_t State::IndexOf(const PlatformState& platform) const {
+  LEDGER_CHECK(&platform >= platforms.data() && &platform < platforms.data() + platforms.size());
+  return static_cast<std::uint32_t>(&platform - platforms.data());
+}
+
+std::uint32_t State::IndexOf(const OrderState& order) const {
+  LEDGER_CHECK(&order >= orders.data() && &order < orders.data() + orders.size());
+  return static_cast<std::uint32_t>(&order - orders.data());
+}
+
+}  // namespace ledger::domain

@@ -1,0 +1,176 @@
+// The domain state: everything deciding a command needs, and nothing more.
+//
+// Directory aggregates (organizations, platforms, users, credentials, bank accounts) are few
+// and kept with their string ids. Payment aggregates are many, so they are kept compact:
+// orders and transactions are fixed-size structs in vectors, found through one IdTable of
+// 128-bit id keys; wallets are keyed by (platform index, currency index). Apply() (apply.h)
+// is the only mutator; Decide() (decide.h) only reads.
+//
+// Invariants (checked by Apply with LEDGER_CHECK): every stream version equals the number of
+// events applied to that stream; a transaction's captured ≤ authorized ≤ amount, refunded +
+// charged back ≤ captured, fees ≤ amount; an order's committed amount (its transactions that
+// are neither failed nor cancelled) ≤ its amount; a wallet's balance is the sum of the
+// postings on it. Thread-safety: none; the Ledger serializes access.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/id_table.h"
+#include "ledger/engine/domain/permissions.h"
+#include "ledger/engine/types.h"
+#include "ledger/schema/common_generated.h"
+
+namespace ledger::domain {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+template <typename Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+
+// ---- Directory ----------------------------------------------------------------------------
+
+struct OrganizationState {
+  std::string id;
+  std::uint32_t version = 0;
+  /// user id → the user's role in this organization.
+  StringMap<RoleGrant> grants;
+  /// How many grants are organization admins (admin of all platforms).
+  std::uint32_t organization_admins = 0;
+};
+
+struct PlatformState {
+  std::string id;
+  std::uint32_t organization = 0;
+  schema::Environment environment = schema::Environment::Unspecified;
+  std::uint32_t version = 0;
+  /// bank account id → currency index.
+  StringMap<std::uint16_t> bank_accounts;
+};
+
+struct UserState {
+  std::string id;
+  std::uint32_t version = 0;
+  /// Indexes of the organizations where the user holds a role.
+  std::vector<std::uint32_t> organizations;
+};
+
+/// An API key (owner: its platform's index) or a user token (owner: its user's index).
+struct CredentialState {
+  std::uint32_t owner = 0;
+  Hash256 secret_sha256{};
+  bool active = true;
+};
+
+// ---- Payments -----------------------------------------------------------------------------
+
+enum class OrderStatus : std::uint8_t { kOpen = 0, kCancelled = 1 };
+
+struct OrderState {
+  std::int64_t amount_minor = 0;
+  /// Sum of the amounts of its transactions that are neither failed nor cancelled.
+  std::int64_t committed_minor = 0;
+  std::uint32_t platform = 0;
+  std::uint32_t version = 0;
+  std::uint16_t currency = 0;
+  std::uint16_t transaction_count = 0;
+  OrderStatus status = OrderStatus::kOpen;
+};
+
+enum class TransactionStatus : std::uint8_t {
+  kPending = 0,
+  kAuthorized = 1,
+  kCaptured = 2,
+  kCancelled = 3,
+  kFailed = 4,
+};
+
+struct TransactionState {
+  std::int64_t amount_minor = 0;
+  std::int64_t authorized_minor = 0;
+  std::int64_t captured_minor = 0;
+  /// Refunded plus charged back.
+  std::int64_t reversed_minor = 0;
+  std::int64_t fees_minor = 0;
+  std::uint32_t order = 0;
+  TransactionStatus status = TransactionStatus::kPending;
+};
+
+enum class WithdrawalStatus : std::uint8_t { kRequested = 0, kSettled = 1, kFailed = 2 };
+
+struct WithdrawalState {
+  std::int64_t amount_minor = 0;
+  std::uint32_t platform = 0;
+  std::uint16_t currency = 0;
+  WithdrawalStatus status = WithdrawalStatus::kRequested;
+  std::string bank_account_id;
+};
+
+struct WalletState {
+  /// The wallet account's balance: the available balance. Negative only through facts
+  /// (chargebacks, fees).
+  std::int64_t balance_minor = 0;
+  /// Withdrawals requested, neither settled nor failed.
+  std::int64_t in_transit_minor = 0;
+  /// Version of the wallet stream (withdrawal events only).
+  std::uint32_t version = 0;
+};
+
+std::string_view TransactionStatusName(TransactionStatus status);
+std::string_view WithdrawalStatusName(WithdrawalStatus status);
+
+struct State {
+  std::vector<OrganizationState> organizations;
+  StringMap<std::uint32_t> organization_index;
+  std::vector<PlatformState> platforms;
+  StringMap<std::uint32_t> platform_index;
+  std::vector<UserState> users;
+  StringMap<std::uint32_t> user_index;
+  StringMap<CredentialState> api_keys;
+  StringMap<CredentialState> user_tokens;
+
+  /// Keys of orders (value: order index), transactions (transaction index), operations (0)
+  /// and withdrawals (withdrawal index).
+  IdTable ids;
+  std::vector<OrderState> orders;
+  std::vector<TransactionState> transactions;
+  std::vector<WithdrawalState> withdrawals;
+  /// WalletKey(platform, currency) → wallet.
+  std::unordered_map<std::uint64_t, WalletState> wallets;
+
+  /// The last log sequence applied (0: none).
+  SequenceNumber applied_through;
+
+  const OrganizationState* FindOrganization(std::string_view id) const;
+  const PlatformState* FindPlatform(std::string_view id) const;
+  const UserState* FindUser(std::string_view id) const;
+  const OrderState* FindOrder(std::string_view platform_id, std::string_view order_id) const;
+  /// The transaction with this id on the platform, and its index; nullptr when none.
+  const TransactionState* FindTransaction(std::string_view platform_id,
+                                          std::string_view transaction_id,
+                                          std::uint32_t* index = nullptr) const;
+  bool OperationExists(std::string_view platform_id, std::string_view operation_id) const;
+  const WithdrawalState* FindWithdrawal(std::string_view platform_id,
+                                        std::string_view withdrawal_id) const;
+  /// The wallet, or nullptr when nothing ever touched it (its balance is then 0).
+  const WalletState* FindWallet(std::uint32_t platform, std::uint16_t currency) const;
+  /// The user's grant in the organization, or nullptr.
+  const RoleGrant* FindGrant(const OrganizationState& organization, std::string_view user_id) const;
+
+  std::uint32_t IndexOf(const PlatformState& platform) const;
+  std::uint32_t IndexOf(const OrderState& order) const;
+};
+
+inline std::uint64_t WalletKey(std::uint32_t platform, std::uint16_t currency) {
+  return (static_cast<std::uint64_t>(platform) << 16) | currency;
+}
+
+}  // namespace ledger::domain
