@@ -110,4 +110,29 @@ static_assert(kRequestsInFlightMax * 1024 * 1024 / 4 <= kOutboundBytesMax,
               "the responses of a full pipeline of batches fit the outbound queue");
 static_assert(kAuthenticateTimeoutMs <= kIdleTimeoutMs && kFrameReadTimeoutMs <= kIdleTimeoutMs);
 
+// ---- Projections (the read side) ----------------------------------------------------------
+/// Most events the projector applies per views WriteBatch (rows and checkpoints together).
+inline constexpr std::size_t kProjectionBatchEventsMax = 8192;
+/// Decoded batches the projector's reader may hold ahead of its applier.
+inline constexpr std::size_t kProjectionBatchesAheadMax = 2;
+/// Rows a projection keeps cached between batches (orders, balances, summaries).
+inline constexpr std::size_t kProjectionCachedRowsMax = 256 * 1024;
+/// Longest a query waits for the projections to reach its min_sequence, milliseconds.
+inline constexpr std::int64_t kQueryWaitMsMax = 10'000;
+/// Most rows one page of a list query returns, and how many when the caller does not say.
+inline constexpr std::size_t kPageRowsMax = 1000;
+inline constexpr std::size_t kPageRowsDefault = 100;
+/// Most index rows one page may examine: a filter that rarely matches ends the page early,
+/// with a cursor to go on.
+inline constexpr std::size_t kPageScanRowsMax = 20'000;
+/// Most platforms an organization-wide list, journal or export merges.
+inline constexpr std::size_t kScopePlatformsMax = 1024;
+/// Most days one daily-totals query covers.
+inline constexpr std::size_t kDailyTotalsDaysMax = 400;
+static_assert(kProjectionBatchEventsMax <= kReadEventsMax, "a projector batch is one log read");
+static_assert(kProjectionCachedRowsMax >= 4 * kProjectionBatchEventsMax,
+              "the rows one batch touches stay cached until the next");
+static_assert(kPageRowsDefault <= kPageRowsMax && kPageRowsMax <= kPageScanRowsMax);
+static_assert(kExportChunkBytesMax >= 64 * kTextBytesMax, "an export chunk holds whole rows");
+
 }  // namespace ledger::limits
