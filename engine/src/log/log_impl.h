@@ -1,10 +1,11 @@
 // The Log implementation: recovery on open, the writer and commit threads, reads, verify.
 //
-// Write path: callers queue WriteJobs (bounded queue). The writer thread drains the queue,
-// stages each job into one group (sequence, hash, WriteBatch) and passes the group to the
-// commit thread, then stages the next group while the first is being fsynced. The commit
-// thread writes each group (fsync with sync durability), publishes the new durable head and
-// completes the group's jobs, in order. A failed write refuses every later write.
+// Write path: callers queue WriteJobs (bounded queue). The writer thread drains the queue and
+// stages each job into the open group (sequence, hash, WriteBatch). When the commit thread is
+// idle the writer hands the group over; while it is busy (fsyncing the previous group), new
+// jobs keep joining the open group, so one fsync covers all that waited. The commit thread
+// writes the group, publishes the new durable head and completes the group's jobs, in order.
+// A failed write refuses every later write.
 //
 // Thread-safety: public members from any thread; the writer state is the writer thread's.
 #pragma once
@@ -30,6 +31,8 @@ struct CommitGroup {
   std::vector<std::unique_ptr<WriteJob>> jobs;
   rocksdb::WriteBatch batch;
   std::size_t event_count = 0;
+  /// Sum of the staged jobs' EventCountHint(): bounds the group before staging.
+  std::size_t staged_event_hint = 0;
   ChainPoint head;
   Status failure;
 };
@@ -62,7 +65,10 @@ class LogImpl final : public Log {
   Status RebuildIndexTail(SequenceNumber after, SequenceNumber head);
   void WriterLoop();
   void CommitLoop();
-  std::unique_ptr<CommitGroup> StageGroup(std::vector<std::unique_ptr<WriteJob>> jobs);
+  bool GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const;
+  void StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob>> jobs);
+  /// Adds the head to a group about to be committed.
+  void SealGroup(CommitGroup& group);
   void CommitGroupNow(CommitGroup& group);
   void RefuseWrites(const Status& failure);
   Status WriteRefusal() const;
@@ -79,17 +85,15 @@ class LogImpl final : public Log {
   std::int64_t last_recorded_at_us_ = 0;
   EventRecordBuilder record_builder_;
 
-  // Queue from callers to the writer.
+  // Queue from callers to the writer, and the one-group hand-off from the writer to the
+  // commit thread, under one mutex.
   std::mutex queue_mutex_;
   std::condition_variable queue_wake_;
   std::deque<std::unique_ptr<WriteJob>> queue_;
   bool stopping_ = false;
-
-  // Groups from the writer to the commit thread.
-  std::mutex commit_mutex_;
   std::condition_variable commit_wake_;
-  std::condition_variable commit_room_;
-  std::deque<std::unique_ptr<CommitGroup>> commits_;
+  std::unique_ptr<CommitGroup> pending_commit_;
+  bool commit_busy_ = false;
   bool writer_done_ = false;
 
   // The durable head, for readers and waiters.

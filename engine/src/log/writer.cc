@@ -12,10 +12,6 @@
 namespace ledger::log {
 namespace {
 
-/// Groups staged ahead of the one being committed: the writer stages the next group while
-/// the commit thread fsyncs the previous one, and waits when this many are queued.
-constexpr std::size_t kCommitQueueGroupsMax = 2;
-
 /// A batch of plain appends, each one a command of one event.
 class AppendJob final : public WriteJob {
  public:
@@ -97,68 +93,93 @@ Result<std::vector<AppendResult>> LogImpl::Append(std::vector<AppendRequest> bat
   return future.get();
 }
 
+bool LogImpl::GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const {
+  if (group == nullptr || group->jobs.empty()) return true;
+  return group->staged_event_hint + job.EventCountHint() <= limits::kGroupCommitEventsMax &&
+         group->batch.GetDataSize() < limits::kGroupCommitBytesMax;
+}
+
 void LogImpl::WriterLoop() {
+  // The group being staged. While the commit thread is busy with the previous group, jobs
+  // that arrive keep joining this one, so one fsync covers everything that waited for it.
+  std::unique_ptr<CommitGroup> group;
   while (true) {
     std::vector<std::unique_ptr<WriteJob>> jobs;
     {
       std::unique_lock lock(queue_mutex_);
-      queue_wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) break;  // Stopping, and everything queued was staged.
-      std::size_t events = 0;
-      while (!queue_.empty() && (jobs.empty() || events + queue_.front()->EventCountHint() <=
-                                                     limits::kGroupCommitEventsMax)) {
-        events += queue_.front()->EventCountHint();
+      queue_wake_.wait(lock, [&] {
+        bool can_take = !queue_.empty() && GroupHasRoomFor(group.get(), *queue_.front());
+        bool can_hand_off = group != nullptr && !commit_busy_;
+        return can_take || can_hand_off || (stopping_ && queue_.empty() && group == nullptr);
+      });
+      if (stopping_ && queue_.empty() && group == nullptr) break;
+      std::size_t hint = group ? group->staged_event_hint : 0;
+      while (!queue_.empty() && (jobs.empty() ? GroupHasRoomFor(group.get(), *queue_.front())
+                                              : hint + queue_.front()->EventCountHint() <=
+                                                    limits::kGroupCommitEventsMax)) {
+        hint += queue_.front()->EventCountHint();
         jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    std::unique_ptr<CommitGroup> group = StageGroup(std::move(jobs));
-    std::unique_lock lock(commit_mutex_);
-    commit_room_.wait(lock, [this] { return commits_.size() < kCommitQueueGroupsMax; });
-    commits_.push_back(std::move(group));
-    commit_wake_.notify_one();
+    if (!jobs.empty()) {
+      if (!group) group = std::make_unique<CommitGroup>();
+      StageJobs(*group, std::move(jobs));
+    }
+    std::lock_guard lock(queue_mutex_);
+    if (group && !commit_busy_) {
+      SealGroup(*group);
+      commit_busy_ = true;
+      pending_commit_ = std::move(group);
+      commit_wake_.notify_one();
+    }
   }
-  std::lock_guard lock(commit_mutex_);
+  std::lock_guard lock(queue_mutex_);
   writer_done_ = true;
   commit_wake_.notify_one();
 }
 
-std::unique_ptr<CommitGroup> LogImpl::StageGroup(std::vector<std::unique_ptr<WriteJob>> jobs) {
-  auto group = std::make_unique<CommitGroup>();
-  group->jobs = std::move(jobs);
-  if (writes_refused_.load()) return group;
+void LogImpl::StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob>> jobs) {
   // Recorded times never go backwards along the log, even when the wall clock does.
   last_recorded_at_us_ = std::max(last_recorded_at_us_, options_.clock());
-  GroupStaging staging(*this, *group, last_recorded_at_us_);
-  for (auto& job : group->jobs) {
-    job->Stage(staging);
-    if (!group->failure.ok()) break;
+  GroupStaging staging(*this, group, last_recorded_at_us_);
+  for (auto& job : jobs) {
+    group.staged_event_hint += job->EventCountHint();
+    if (group.failure.ok() && !writes_refused_.load()) job->Stage(staging);
+    group.jobs.push_back(std::move(job));
   }
-  if (group->failure.ok() && group->event_count > 0) {
-    rocksdb::Status put =
-        group->batch.Put(store_->metadata(), std::string(kHeadKey), EncodeHead(group->head));
-    if (!put.ok()) group->failure = FromRocks(put, "staging the head");
-  }
-  if (!group->failure.ok()) {
-    RefuseWrites(group->failure);
+  if (!group.failure.ok()) {
+    RefuseWrites(group.failure);
   } else {
     index_->FreezeIfFull();
   }
-  return group;
+}
+
+void LogImpl::SealGroup(CommitGroup& group) {
+  if (!group.failure.ok() || group.event_count == 0) return;
+  rocksdb::Status put =
+      group.batch.Put(store_->metadata(), std::string(kHeadKey), EncodeHead(group.head));
+  if (!put.ok()) {
+    group.failure = FromRocks(put, "staging the head");
+    RefuseWrites(group.failure);
+  }
 }
 
 void LogImpl::CommitLoop() {
   while (true) {
     std::unique_ptr<CommitGroup> group;
     {
-      std::unique_lock lock(commit_mutex_);
-      commit_wake_.wait(lock, [this] { return writer_done_ || !commits_.empty(); });
-      if (commits_.empty()) return;
-      group = std::move(commits_.front());
-      commits_.pop_front();
-      commit_room_.notify_one();
+      std::unique_lock lock(queue_mutex_);
+      commit_wake_.wait(lock, [this] { return writer_done_ || pending_commit_ != nullptr; });
+      if (pending_commit_ == nullptr) return;
+      group = std::move(pending_commit_);
     }
     CommitGroupNow(*group);
+    {
+      std::lock_guard lock(queue_mutex_);
+      commit_busy_ = false;
+    }
+    queue_wake_.notify_all();
   }
 }
 
