@@ -142,10 +142,10 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
                        : ExpectedVersion::Exact(decision.current_version);
   draft.type = domain::TypeOf(decision.event);
   draft.payload = domain::EncodeEvent(decision.event);
-  CommandHeader header{EventMetadata{request.principal.Actor(), decision.environment,
-                                     std::move(decision.organization), std::move(decision.platform),
-                                     request.correlation_id, request.causation_id},
-                       scope, request.idempotency_key, fingerprint};
+  const EventMetadata metadata{request.principal.Actor(),        decision.environment,
+                               std::move(decision.organization), std::move(decision.platform),
+                               request.correlation_id,           request.causation_id};
+  const CommandHeader header{metadata, scope, request.idempotency_key, fingerprint};
   Result<AppendResult> appended = batch.StageCommand(header, {&draft, 1});
   if (!appended.ok()) {
     *storage_failed = true;
