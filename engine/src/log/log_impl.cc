@@ -27,15 +27,23 @@ Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
     return Status::InvalidArgument("index_tail_events_max must hold a whole group commit");
   }
   std::unique_ptr<LogImpl> log(new LogImpl(std::move(options)));
-  Result<std::unique_ptr<LogStore>> store = LogStore::Open(log->options_);
+  LogImpl* raw = log.get();
+  rocksdb::Env* env = log->options_.env ? log->options_.env : rocksdb::Env::Default();
+  log->marker_ =
+      std::make_unique<HeadMarker>(env->GetFileSystem(), log->options_.path, [raw]() -> Status {
+        if (raw->options_.durability == Durability::kSync) return Status::Ok();
+        return FromRocks(raw->store_->db()->SyncWAL(), "syncing the write-ahead log");
+      });
+  Result<std::unique_ptr<LogStore>> store = log->OpenStore();
   if (!store.ok()) return store.status();
   log->store_ = std::move(store).value();
-  LogImpl* raw = log.get();
   log->index_ =
       std::make_unique<DerivedIndex>(*log->store_, log->options_.index_tail_events_max,
                                      [raw](const Status& failure) { raw->RefuseWrites(failure); });
   Status recovered = log->Recover();
   if (!recovered.ok()) return recovered;
+  log->marker_->Start(log->durable_head_);
+  if (log->durable_head_.sequence.value > 0) log->marker_->Publish(log->durable_head_);
   log->index_->Start();
   log->committer_ = std::thread([raw] {
     pthread_setname_np(pthread_self(), "ledger-commit");
@@ -46,6 +54,38 @@ Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
     raw->WriterLoop();
   });
   return std::unique_ptr<Log>(std::move(log));
+}
+
+Result<std::unique_ptr<LogStore>> LogImpl::OpenStore() {
+  Result<std::unique_ptr<LogStore>> store = LogStore::Open(options_);
+  if (store.ok() || store.status().code() != StatusCode::kCorruption) return store;
+  // The write-ahead log is damaged somewhere other than a torn final record. Look, without
+  // changing anything, at what replaying up to the damage keeps: if every acknowledged event
+  // is in it, the damage lies in a tail that was never acknowledged and can be dropped.
+  const Status damage = store.status();
+  Result<std::optional<ChainPoint>> marker = marker_->Read();
+  if (!marker.ok() || !marker->has_value()) return damage;
+  const ChainPoint acknowledged = **marker;
+  SequenceNumber salvaged;
+  {
+    Result<std::unique_ptr<LogStore>> look =
+        LogStore::Open(options_, WalReplay::kStopAtFirstDamageReadOnly);
+    if (!look.ok()) return damage;
+    Result<ChainPoint> head = (*look)->ReadStoredHead();
+    if (!head.ok()) return damage;
+    salvaged = head->sequence;
+  }
+  if (salvaged < acknowledged.sequence) {
+    return Status::Corruption(fmt::format(
+        "{}; replaying up to the damage keeps events up to {} but event {} was acknowledged as "
+        "durable, so the log refuses to open",
+        damage.ToString(), salvaged.value, acknowledged.sequence.value));
+  }
+  logger_->warn(
+      "the write-ahead log is damaged after the acknowledged head {}: dropping the "
+      "unacknowledged events after {} ({})",
+      acknowledged.sequence.value, salvaged.value, damage.ToString());
+  return LogStore::Open(options_, WalReplay::kStopAtFirstDamage);
 }
 
 Status LogImpl::Recover() {
@@ -82,6 +122,8 @@ Status LogImpl::Recover() {
     last_recorded_at_us_ = envelope->recorded_at_us();
   }
   it.reset();
+  Status marked = CheckAgainstMarker(head);
+  if (!marked.ok()) return marked;
 
   Result<SequenceNumber> checkpoint = index_->ReadCheckpoint();
   if (!checkpoint.ok()) return checkpoint.status();
@@ -98,6 +140,28 @@ Status LogImpl::Recover() {
   index_->OnDurable(head.sequence);
   logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events", options_.path,
                 head.sequence.value, ToHex(head.hash), head.sequence.value - checkpoint->value);
+  return Status::Ok();
+}
+
+Status LogImpl::CheckAgainstMarker(const ChainPoint& head) {
+  Result<std::optional<ChainPoint>> marker = marker_->Read();
+  if (!marker.ok()) return marker.status();
+  if (!marker->has_value()) return Status::Ok();
+  const ChainPoint& acknowledged = **marker;
+  if (acknowledged.sequence > head.sequence) {
+    return Status::Corruption(fmt::format(
+        "event {} was acknowledged as durable but the log ends at sequence {}: acknowledged "
+        "events are missing from the write-ahead log (truncated or lost)",
+        acknowledged.sequence.value, head.sequence.value));
+  }
+  if (acknowledged.sequence.value == 0) return Status::Ok();
+  std::string value;
+  rocksdb::Status read = store_->db()->Get(rocksdb::ReadOptions(), store_->events(),
+                                           EventKey(acknowledged.sequence), &value);
+  if (!read.ok() || value.size() <= kHashBytes || StoredHash(value) != acknowledged.hash) {
+    return Status::Corruption(fmt::format("event {} differs from the one acknowledged as durable",
+                                          acknowledged.sequence.value));
+  }
   return Status::Ok();
 }
 
@@ -153,6 +217,10 @@ LogImpl::~LogImpl() {
     if (!flushed.ok()) logger_->warn("index tail not written out on close: {}", flushed.ToString());
   }
   index_.reset();
+  if (marker_) {
+    Status marked = marker_->StopAndWrite();
+    if (!marked.ok()) logger_->warn("acknowledged-head marker not written: {}", marked.ToString());
+  }
   if (store_) logger_->info("log closed at {}", options_.path);
 }
 

@@ -22,6 +22,7 @@
 #include "ledger/engine/log.h"
 #include "log/derived_index.h"
 #include "log/event_record.h"
+#include "log/head_marker.h"
 #include "log/log_store.h"
 
 namespace ledger::log {
@@ -61,8 +62,12 @@ class LogImpl final : public Log {
   friend class GroupStaging;
   explicit LogImpl(LogOptions options);
 
+  /// Opens the database; salvages a write-ahead log damaged only past the acknowledged head.
+  Result<std::unique_ptr<LogStore>> OpenStore();
   Status Recover();
   Status RebuildIndexTail(SequenceNumber after, SequenceNumber head);
+  /// Refuses a log whose head is before the acknowledged-head marker, or disagrees with it.
+  Status CheckAgainstMarker(const ChainPoint& head);
   void WriterLoop();
   void CommitLoop();
   bool GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const;
@@ -78,6 +83,7 @@ class LogImpl final : public Log {
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<LogStore> store_;
   std::unique_ptr<DerivedIndex> index_;
+  std::unique_ptr<HeadMarker> marker_;
 
   // Writer thread state.
   SequenceNumber next_sequence_;

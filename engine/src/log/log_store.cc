@@ -59,12 +59,14 @@ rocksdb::ColumnFamilyOptions FamilyOptions(std::string_view family,
   return options;
 }
 
-rocksdb::DBOptions DatabaseOptions(const LogOptions& options) {
+rocksdb::DBOptions DatabaseOptions(const LogOptions& options, WalReplay replay) {
   rocksdb::DBOptions db;
-  db.create_if_missing = options.create_if_missing;
-  db.create_missing_column_families = options.create_if_missing;
+  db.create_if_missing = options.create_if_missing && replay == WalReplay::kTolerateTornTail;
+  db.create_missing_column_families = db.create_if_missing;
   db.paranoid_checks = true;
-  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db.wal_recovery_mode = replay == WalReplay::kTolerateTornTail
+                             ? rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords
+                             : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db.track_and_verify_wals_in_manifest = true;
   db.max_background_jobs = 2;
   db.bytes_per_sync = 1 << 20;
@@ -85,10 +87,11 @@ Status FromRocks(const rocksdb::Status& status, std::string_view context) {
   return Status::IoError(std::move(message));
 }
 
-Result<std::unique_ptr<LogStore>> LogStore::Open(const LogOptions& options) {
+Result<std::unique_ptr<LogStore>> LogStore::Open(const LogOptions& options, WalReplay replay) {
   std::unique_ptr<LogStore> store(new LogStore());
   store->path_ = options.path;
-  if (options.create_if_missing) {
+  store->read_only_ = replay == WalReplay::kStopAtFirstDamageReadOnly;
+  if (options.create_if_missing && replay == WalReplay::kTolerateTornTail) {
     std::error_code error;
     std::filesystem::create_directories(options.path, error);
     if (error) return Status::IoError("creating " + options.path + ": " + error.message());
@@ -103,8 +106,11 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const LogOptions& options) {
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
+  rocksdb::DBOptions db_options = DatabaseOptions(options, replay);
   rocksdb::Status opened =
-      rocksdb::DB::Open(DatabaseOptions(options), options.path, descriptors, &handles, &raw);
+      store->read_only_
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
   if (!opened.ok()) return FromRocks(opened, fmt::format("opening the log at {}", options.path));
   store->db_.reset(raw);
   store->default_ = handles[0];
@@ -116,6 +122,9 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const LogOptions& options) {
   std::string version;
   rocksdb::Status read =
       raw->Get(rocksdb::ReadOptions(), store->metadata_, std::string(kFormatVersionKey), &version);
+  if (read.IsNotFound() && store->read_only_) {
+    return Status::Corruption("the log at " + options.path + " has no format version");
+  }
   if (read.IsNotFound()) {
     // A new database: stamp its format and a genesis head, durably, before any append.
     std::string stamp;

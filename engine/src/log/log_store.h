@@ -16,9 +16,21 @@
 
 namespace ledger::log {
 
+/// How RocksDB replays the write-ahead log on open.
+enum class WalReplay : std::uint8_t {
+  /// Drop only a torn final record; refuse any other damage. The normal open.
+  kTolerateTornTail,
+  /// Stop at the first damage and drop everything after it. Used only once the
+  /// acknowledged-head marker proved that nothing acknowledged lies after the damage.
+  kStopAtFirstDamage,
+  /// As kStopAtFirstDamage, read-only: looks without changing any file.
+  kStopAtFirstDamageReadOnly,
+};
+
 class LogStore {
  public:
-  static Result<std::unique_ptr<LogStore>> Open(const LogOptions& options);
+  static Result<std::unique_ptr<LogStore>> Open(const LogOptions& options,
+                                                WalReplay replay = WalReplay::kTolerateTornTail);
   ~LogStore();
   LogStore(const LogStore&) = delete;
   LogStore& operator=(const LogStore&) = delete;
@@ -42,6 +54,7 @@ class LogStore {
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* metadata_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
+  bool read_only_ = false;
 };
 
 /// A RocksDB status as ours, with `context` saying what was being done.

@@ -199,6 +199,7 @@ void LogImpl::CommitGroupNow(CommitGroup& group) {
       }
       head_advanced_.notify_all();
       index_->OnDurable(group.head.sequence);
+      marker_->Publish(group.head);
       group_commits_.fetch_add(1, std::memory_order_relaxed);
       events_appended_.fetch_add(group.event_count, std::memory_order_relaxed);
     }
