@@ -1,0 +1,282 @@
+// The Ledger facade: concurrency of decisions, idempotency across reopen, snapshots (stale,
+// damaged, foreign), what events carry, credential lookups, and the refusal paths.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "engine/domain/domain_testing.h"
+#include "ledger/engine/domain/event_codec.h"
+#include "ledger/limits.h"
+#include "support/temp_dir.h"
+
+namespace ledger::testing {
+namespace {
+
+using domain::Principal;
+using domain::ResultCode;
+using schema::Environment;
+using schema::OperationKind;
+using schema::OperationOutcome;
+
+const Principal kRoot = Principal::Root();
+const Principal kKey = Principal::ApiKey("k", "acme", "shop", Environment::Sandbox);
+const Principal kAdmin = Principal::User("ada", Environment::Sandbox);
+
+CommandRequest As(const Principal& principal, domain::Command command, std::string key = {}) {
+  return CommandRequest{principal, std::move(command), std::move(key), "corr-1", "cause-1"};
+}
+
+domain::RecordOperation Operation(std::string order, std::string transaction, std::string id,
+                                  OperationKind kind, std::int64_t amount) {
+  return domain::RecordOperation{"shop",
+                                 std::move(order),
+                                 std::move(transaction),
+                                 std::move(id),
+                                 kind,
+                                 OperationOutcome::Succeeded,
+                                 amount,
+                                 "",
+                                 "psp",
+                                 1};
+}
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ledger_ = OpenTestLedger(Options());
+    ASSERT_NE(ledger_, nullptr);
+    Run({As(kRoot, domain::CreateOrganization{"acme", "Acme"}),
+         As(kRoot, domain::CreatePlatform{"acme", "shop", "Shop", Environment::Sandbox}),
+         As(kRoot, domain::IssueApiKey{"shop", "k", Ledger::HashSecret("secret")}),
+         As(kRoot, domain::RegisterUser{"ada", "ada@acme.test", "Ada"}),
+         As(kRoot, domain::GrantRole{"acme", "ada", schema::Role::Admin, true, {}}),
+         As(kAdmin, domain::AddBankAccount{"shop", "main", "Acme", "FR7612345678", "EUR"})});
+  }
+
+  LedgerOptions Options() const { return TestLedgerOptions(dir_.Child("ledger")); }
+  std::string SnapshotPath() const { return dir_.Child("ledger") + "/domain.snapshot"; }
+
+  std::vector<CommandResult> Run(std::vector<CommandRequest> batch, bool all_ok = true) {
+    auto results = ledger_->Execute(std::move(batch));
+    EXPECT_TRUE(results.ok()) << results.status().ToString();
+    if (!results.ok()) return {};
+    for (const CommandResult& result : *results) {
+      if (all_ok) {
+        EXPECT_TRUE(result.ok()) << result.message;
+      }
+    }
+    return *results;
+  }
+
+  /// An order of `amount` EUR captured in full: the wallet grows by `amount`.
+  void Capture(const std::string& order, std::int64_t amount) {
+    Run({As(kKey, domain::CreateOrder{"shop", order, amount, "EUR", "checkout", ""}),
+         As(kKey, domain::CreateTransaction{"shop", order, order + "-t", amount, ""}),
+         As(kKey,
+            Operation(order, order + "-t", order + "-a", OperationKind::Authorization, amount)),
+         As(kKey, Operation(order, order + "-t", order + "-c", OperationKind::Capture, amount))});
+  }
+
+  void Reopen() {
+    ledger_.reset();
+    ledger_ = OpenTestLedger(Options());
+    ASSERT_NE(ledger_, nullptr);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+TEST_F(LedgerTest, ConcurrentWithdrawalsNeverSpendTheSameFundsTwice) {
+  Capture("o1", 10000);
+  constexpr int kThreads = 8;
+  constexpr int kEach = 25;
+  std::atomic<std::int64_t> withdrawn{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "w" + std::to_string(t) + "-" + std::to_string(i);
+        auto results = ledger_->Execute(
+            {As(kAdmin, domain::RequestWithdrawal{"shop", id, "main", 70, "EUR"})});
+        ASSERT_TRUE(results.ok());
+        const CommandResult& result = results->front();
+        if (result.code == ResultCode::kAccepted) withdrawn += 70;
+        if (!result.ok()) {
+          EXPECT_EQ(result.code, ResultCode::kWithdrawalExceedsWalletBalance);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(withdrawn.load(), 10000 / 70 * 70);
+  EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), 10000 % 70);
+}
+
+TEST_F(LedgerTest, EachCommandOfABatchStandsOnItsOwn) {
+  std::vector<CommandResult> results =
+      Run({As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "", ""}),
+           As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "", ""}),
+           As(kKey, domain::CreateOrder{"shop", "o2", 100, "EUR", "", ""})},
+          /*all_ok=*/false);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].code, ResultCode::kAccepted);
+  EXPECT_EQ(results[1].code, ResultCode::kOrderAlreadyExists);
+  EXPECT_EQ(results[2].code, ResultCode::kAccepted);
+  EXPECT_EQ(results[2].first_sequence, results[0].first_sequence.Next());
+  EXPECT_EQ(results[1].event_count, 0u);
+}
+
+TEST_F(LedgerTest, OversizedBatchesAreRefusedWhole) {
+  std::vector<CommandRequest> batch(limits::kBatchCommandsMax + 1,
+                                    As(kKey, domain::CancelOrder{"shop", "o", ""}));
+  auto results = ledger_->Execute(std::move(batch));
+  EXPECT_EQ(results.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(LedgerTest, EventsCarryWhoWhereAndTheIdempotencyScope) {
+  std::vector<CommandResult> results =
+      Run({As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "m", "r"}, "idem-1")});
+  auto events =
+      ledger_->log().ReadStream("order/shop/o1", StreamVersion{1}, ReadDirection::kForward, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  const schema::Envelope& envelope = events->front().envelope();
+  EXPECT_EQ(events->front().sequence(), results[0].first_sequence);
+  EXPECT_EQ(envelope.actor()->str(), "key:k");
+  EXPECT_EQ(envelope.organization()->str(), "acme");
+  EXPECT_EQ(envelope.platform()->str(), "shop");
+  EXPECT_EQ(envelope.environment(), Environment::Sandbox);
+  EXPECT_EQ(envelope.idempotency_scope()->str(), "shop");
+  EXPECT_EQ(envelope.idempotency_key()->str(), "idem-1");
+  EXPECT_EQ(envelope.correlation_id()->str(), "corr-1");
+  EXPECT_EQ(envelope.causation_id()->str(), "cause-1");
+  auto event = domain::DecodeEvent(events->front().type(), events->front().payload());
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(*event, domain::Event(domain::OrderCreated{"shop", "o1", 100, "EUR", "m", "r"}));
+}
+
+TEST_F(LedgerTest, IdempotencyHoldsAcrossReopen) {
+  auto first = Run({As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "", ""}, "k1")});
+  Reopen();
+  auto again = Run({As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "", ""}, "k1")});
+  EXPECT_EQ(again[0].code, ResultCode::kDuplicate);
+  EXPECT_EQ(again[0].first_sequence, first[0].first_sequence);
+  auto other = Run({As(kKey, domain::CreateOrder{"shop", "o2", 100, "EUR", "", ""}, "k1")},
+                   /*all_ok=*/false);
+  EXPECT_EQ(other[0].code, ResultCode::kIdempotencyKeyReusedWithDifferentCommand);
+}
+
+TEST_F(LedgerTest, AStaleSnapshotIsCompletedFromTheLog) {
+  Capture("o1", 5000);
+  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  std::filesystem::copy_file(SnapshotPath(), dir_.Child("old.snapshot"));
+  Capture("o2", 700);
+  Run({As(kAdmin, domain::RequestWithdrawal{"shop", "w1", "main", 1000, "EUR"})});
+  ledger_.reset();  // Writes a newer snapshot on close...
+  std::filesystem::copy_file(dir_.Child("old.snapshot"), SnapshotPath(),
+                             std::filesystem::copy_options::overwrite_existing);  // ...undone.
+  Reopen();
+  EXPECT_EQ(ledger_->Stats().replayed_on_open, 5u);
+  EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), 4700);
+  Run({As(kKey, domain::SettleWithdrawal{"shop", "w1", "bank"})});
+}
+
+TEST_F(LedgerTest, ADamagedOrForeignSnapshotIsIgnored) {
+  Capture("o1", 5000);
+  ledger_.reset();
+  {
+    std::fstream file(SnapshotPath(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(100);
+    file.put('\x7f');
+  }
+  Reopen();
+  EXPECT_GT(ledger_->Stats().replayed_on_open, 0u);
+  EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), 5000);
+  // A snapshot of another, longer log does not match this one's chain.
+  ledger_.reset();
+  TempDir other;
+  {
+    std::unique_ptr<Ledger> longer = OpenTestLedger(other.Child("ledger"));
+    std::vector<CommandRequest> batch;
+    for (int i = 0; i < 40; ++i) {
+      batch.push_back(As(kRoot, domain::CreateOrganization{"org" + std::to_string(i), "x"}));
+    }
+    ASSERT_TRUE(longer->Execute(std::move(batch)).ok());
+  }
+  std::filesystem::copy_file(other.Child("ledger") + "/domain.snapshot", SnapshotPath(),
+                             std::filesystem::copy_options::overwrite_existing);
+  Reopen();
+  EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), 5000);
+  EXPECT_FALSE(ledger_->Allowed(kRoot, domain::Action::kViewPayments, {"org1", "", {}}));
+}
+
+TEST_F(LedgerTest, AStreamWrittenBehindTheDomainsBackIsRefused) {
+  Run({As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "", ""})});
+  AppendRequest stray;
+  stray.event.stream = "order/shop/o1";
+  stray.event.payload = "not a domain event";
+  auto appended = ledger_->log().Append({stray});
+  ASSERT_TRUE(appended.ok());
+  auto results = Run({As(kKey, domain::CancelOrder{"shop", "o1", ""})}, /*all_ok=*/false);
+  EXPECT_EQ(results[0].code, ResultCode::kLogRefusedTheAppend);
+  EXPECT_NE(results[0].message.find("wrong_expected_version"), std::string::npos);
+  // Other streams are unaffected.
+  Run({As(kKey, domain::CreateOrder{"shop", "o2", 100, "EUR", "", ""})});
+  // Rebuilt from the log alone, the state still refuses that stream and only that one.
+  ledger_.reset();
+  std::filesystem::remove(SnapshotPath());
+  Reopen();
+  results = Run({As(kKey, domain::CancelOrder{"shop", "o1", ""}),
+                 As(kKey, domain::CancelOrder{"shop", "o2", ""})},
+                /*all_ok=*/false);
+  EXPECT_EQ(results[0].code, ResultCode::kLogRefusedTheAppend);
+  EXPECT_EQ(results[1].code, ResultCode::kAccepted);
+}
+
+TEST_F(LedgerTest, CredentialsAreFoundByIdWithTheirHashOnly) {
+  auto secret = Ledger::GenerateSecret();
+  ASSERT_TRUE(secret.ok());
+  EXPECT_EQ(secret->secret.size(), 64u);
+  EXPECT_EQ(secret->sha256, Ledger::HashSecret(secret->secret));
+  Run({As(kRoot, domain::IssueUserToken{"ada", "tok", secret->sha256})});
+  std::optional<CredentialInfo> token = ledger_->FindUserToken("tok");
+  ASSERT_TRUE(token.has_value());
+  EXPECT_EQ(token->user, "ada");
+  EXPECT_EQ(token->secret_sha256, secret->sha256);
+  EXPECT_TRUE(token->active);
+  std::optional<CredentialInfo> key = ledger_->FindApiKey("k");
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(key->organization, "acme");
+  EXPECT_EQ(key->platform, "shop");
+  EXPECT_EQ(key->environment, Environment::Sandbox);
+  EXPECT_EQ(key->secret_sha256, Ledger::HashSecret("secret"));
+  Run({As(kAdmin, domain::RevokeApiKey{"shop", "k"})});
+  EXPECT_FALSE(ledger_->FindApiKey("k")->active);
+  EXPECT_FALSE(ledger_->FindApiKey("nothing").has_value());
+  EXPECT_EQ(ledger_->FindGrant("acme", "ada")->role, schema::Role::Admin);
+  EXPECT_FALSE(ledger_->FindGrant("acme", "nobody").has_value());
+}
+
+TEST_F(LedgerTest, ConcurrentBatchesOnManyOrdersAllLand) {
+  constexpr int kThreads = 4;
+  constexpr int kOrders = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kOrders; ++i)
+        Capture("o" + std::to_string(t) + "-" + std::to_string(i), 10);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), kThreads * kOrders * 10);
+  EXPECT_EQ(ledger_->Stats().orders, static_cast<std::uint64_t>(kThreads * kOrders));
+  Reopen();
+  EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), kThreads * kOrders * 10);
+}
+
+}  // namespace
+}  // namespace ledger::testing
