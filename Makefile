@@ -1,8 +1,10 @@
 # The commands people run. Each target installs what it needs first (make deps), so each
 # works alone on a fresh Debian 12 machine.
-.PHONY: deps build release run test test-asan test-tsan bench format install clean
+.PHONY: deps build release run test test-asan test-tsan bench format install clean fuzz
 
 DATA ?= ./data
+# make test's short libFuzzer pass per target; `make fuzz` runs FUZZ_SECONDS (60) per target.
+FUZZ_QUICK_SECONDS ?= 10
 JOBS ?= 2
 PREFIX ?= $(CURDIR)/install
 
@@ -23,6 +25,7 @@ run: release
 	./build/release/examples/demo/ledger_demo --data $(DATA)
 
 test: build
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_QUICK_SECONDS)
 	ctest --preset dev -j $(JOBS)
 
 test-asan: deps
@@ -46,3 +49,19 @@ install: release
 
 clean:
 	rm -rf build install
+
+# libFuzzer over every fuzz target, FUZZ_SECONDS each (60 by default; make test runs a short
+# pass). New crashes land in build/fuzz/crashes; add them to tests/fuzz/corpus/<target>.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	@mkdir -p build/fuzz/crashes
+	@for target in $$(ls tests/fuzz/corpus); do \
+	  mkdir -p build/fuzz/corpus/$$target; \
+	  build/fuzz/tests/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -dict=tests/fuzz/dict/$$target.dict -artifact_prefix=build/fuzz/crashes/$$target- \
+	    -print_final_stats=1 build/fuzz/corpus/$$target tests/fuzz/corpus/$$target \
+	    > build/fuzz/$$target.log 2>&1 || { tail -40 build/fuzz/$$target.log; exit 1; }; \
+	  echo "$$target: $(FUZZ_SECONDS) s, $$(grep -o 'number_of_executed_units: [0-9]*' build/fuzz/$$target.log), crashes 0"; \
+	done

@@ -12,6 +12,14 @@ if(LEDGER_SANITIZE)
   add_link_options(-fsanitize=${sanitizers})
 endif()
 
+if(LEDGER_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "LEDGER_FUZZ needs clang (the fuzz preset sets it)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # Installs nothing: the warning flags are for building Ledger, not for its users.
 function(ledger_use_warnings target)
   target_link_libraries(${target} PRIVATE $<BUILD_INTERFACE:ledger_warnings>)
