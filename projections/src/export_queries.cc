@@ -1,0 +1,183 @@
+// The CSV exports of exports.h: payments (one row per operation) and disbursements (one
+// row per withdrawal), each closed by its manifest line.
+#include <fmt/format.h>
+
+#include "csv.h"
+#include "keys.h"
+#include "ledger/projections/views.h"
+#include "query_support.h"
+#include "rows.h"
+
+namespace ledger::projections {
+
+using internal::CsvWriter;
+using internal::ReadView;
+
+namespace {
+
+std::string_view KindName(schema::OperationKind kind) {
+  switch (kind) {
+    case schema::OperationKind::Authorization:
+      return "authorization";
+    case schema::OperationKind::Capture:
+      return "capture";
+    case schema::OperationKind::Refund:
+      return "refund";
+    case schema::OperationKind::Cancellation:
+      return "cancellation";
+    case schema::OperationKind::Chargeback:
+      return "chargeback";
+    case schema::OperationKind::Fee:
+      return "fee";
+    default:
+      return "unspecified";
+  }
+}
+
+std::string_view OutcomeName(schema::OperationOutcome outcome) {
+  switch (outcome) {
+    case schema::OperationOutcome::Succeeded:
+      return "succeeded";
+    case schema::OperationOutcome::Failed:
+      return "failed";
+    default:
+      return "unspecified";
+  }
+}
+
+/// Everything an export needs before its first row.
+struct ExportStart {
+  internal::ResolvedScope scope;
+  ChainPoint as_of;
+  internal::SequenceRange range;
+};
+
+Result<ExportStart> StartExport(const internal::ViewStore& store, const ReadView& view,
+                                const ExportFilter& filter, const QueryOptions& options) {
+  Status status = internal::AwaitProjections(
+      store, {ProjectionId::kDirectory, ProjectionId::kPayments}, options);
+  if (!status.ok()) return status;
+  if (filter.to_us <= filter.from_us) {
+    return Status::InvalidArgument("the period ends before it starts");
+  }
+  auto resolved = internal::ResolveScope(view, filter.scope, internal::ScopeShape::kEither);
+  if (!resolved.ok()) return resolved.status();
+  auto as_of = internal::AsOf(view, ProjectionId::kPayments);
+  if (!as_of.ok()) return as_of.status();
+  auto range = internal::SequencesRecordedIn(view, ProjectionId::kPayments, filter.from_us,
+                                             filter.to_us, as_of->sequence);
+  if (!range.ok()) return range.status();
+  return ExportStart{std::move(resolved).value(), *as_of, *range};
+}
+
+std::string Manifest(std::string_view name, const ExportFilter& filter,
+                     const ExportManifest& manifest) {
+  return fmt::format(
+      "#manifest,export={},format_version={},environment={},organization_id={},platform_id={},"
+      "from_us={},to_us={},rows={},as_of_sequence={},head_hash={}",
+      name, kExportFormatVersion, EnvironmentName(filter.scope.environment),
+      filter.scope.organization_id, filter.scope.platform_id, filter.from_us, filter.to_us,
+      manifest.rows, manifest.as_of.sequence.value, ToHex(manifest.as_of.hash));
+}
+
+void WriteMoney(CsvWriter& csv, std::int64_t amount_minor, std::string_view currency) {
+  csv.Integer(amount_minor).Plain(internal::FormatAmount(amount_minor, currency));
+}
+
+}  // namespace
+
+Result<ExportManifest> Views::ExportPayments(const ExportFilter& filter, std::ostream& out,
+                                             const QueryOptions& options) const {
+  ReadView view(*store_);
+  auto start = StartExport(*store_, view, filter, options);
+  if (!start.ok()) return start.status();
+  std::vector<std::string> prefixes;
+  for (const std::string& platform : start->scope.platforms) {
+    prefixes.push_back(internal::keys::PlatformPrefix(internal::keys::kOperation, platform));
+  }
+  ExportManifest manifest{0, start->as_of};
+  CsvWriter csv(out);
+  csv.Line(kPaymentsCsvHeader);
+  const std::string_view environment = EnvironmentName(filter.scope.environment);
+  internal::SequenceScan scan(view, ProjectionId::kPayments, prefixes, start->range.first,
+                              start->range.last, /*newest_first=*/false);
+  for (; scan.Valid(); scan.Next()) {
+    OperationRecord op;
+    if (!internal::DecodeOperation(scan.value(), &op)) {
+      return Status::Corruption("an operation row is malformed");
+    }
+    const bool fee =
+        op.kind == schema::OperationKind::Fee && op.outcome == schema::OperationOutcome::Succeeded;
+    csv.Integer(static_cast<std::int64_t>(scan.sequence().value));
+    csv.Plain(internal::FormatTimestamp(op.recorded_at_us));
+    csv.Plain(internal::FormatTimestamp(op.occurred_at_us)).Plain(environment);
+    csv.Text(filter.scope.organization_id).Text(start->scope.platforms[scan.source()]);
+    csv.Text(op.order_id).Text(op.transaction_id).Text(op.operation_id);
+    csv.Plain(KindName(op.kind)).Plain(OutcomeName(op.outcome));
+    WriteMoney(csv, op.amount_minor, op.currency);
+    csv.Text(op.currency);
+    WriteMoney(csv, fee ? op.amount_minor : 0, op.currency);
+    WriteMoney(csv, op.net_minor, op.currency);
+    csv.Text(op.external_reference);
+    csv.EndRow();
+    ++manifest.rows;
+  }
+  Status status = scan.status();
+  if (!status.ok()) return status;
+  csv.Line(Manifest("payments", filter, manifest));
+  status = csv.Finish();
+  if (!status.ok()) return status;
+  return manifest;
+}
+
+Result<ExportManifest> Views::ExportDisbursements(const ExportFilter& filter, std::ostream& out,
+                                                  const QueryOptions& options) const {
+  ReadView view(*store_);
+  auto start = StartExport(*store_, view, filter, options);
+  if (!start.ok()) return start.status();
+  std::vector<std::string> prefixes;
+  for (const std::string& platform : start->scope.platforms) {
+    prefixes.push_back(internal::keys::PlatformPrefix(internal::keys::kWithdrawalList, platform));
+  }
+  ExportManifest manifest{0, start->as_of};
+  CsvWriter csv(out);
+  csv.Line(kDisbursementsCsvHeader);
+  const std::string_view environment = EnvironmentName(filter.scope.environment);
+  internal::SequenceScan scan(view, ProjectionId::kPayments, prefixes, start->range.first,
+                              start->range.last, /*newest_first=*/false);
+  std::string value;
+  for (; scan.Valid(); scan.Next()) {
+    const std::string& platform = start->scope.platforms[scan.source()];
+    Status status = view.Get(ProjectionId::kPayments,
+                             internal::keys::Withdrawal(platform, scan.value()), &value);
+    WithdrawalRecord w;
+    if (!status.ok()) return status;
+    if (!internal::DecodeWithdrawal(value, &w)) {
+      return Status::Corruption("a withdrawal row is malformed");
+    }
+    const bool concluded = w.concluded_sequence.value != 0;
+    csv.Integer(static_cast<std::int64_t>(scan.sequence().value));
+    csv.Plain(internal::FormatTimestamp(w.requested_at_us));
+    csv.Plain(concluded ? internal::FormatTimestamp(w.concluded_at_us) : std::string());
+    csv.Plain(concluded ? std::to_string(w.concluded_sequence.value) : std::string());
+    csv.Plain(environment).Text(filter.scope.organization_id).Text(platform);
+    csv.Text(w.withdrawal_id).Text(w.bank_account_id).Plain("withdrawal");
+    csv.Plain(WithdrawalStatusName(w.status));
+    WriteMoney(csv, w.amount_minor, w.currency);
+    csv.Text(w.currency);
+    WriteMoney(csv, 0, w.currency);
+    // A failed withdrawal gave its amount back to the wallet.
+    WriteMoney(csv, w.status == WithdrawalStatus::kFailed ? 0 : -w.amount_minor, w.currency);
+    csv.Text(w.external_reference).Text(w.failure_reason).Text(w.requested_by);
+    csv.EndRow();
+    ++manifest.rows;
+  }
+  Status status = scan.status();
+  if (!status.ok()) return status;
+  csv.Line(Manifest("disbursements", filter, manifest));
+  status = csv.Finish();
+  if (!status.ok()) return status;
+  return manifest;
+}
+
+}  // namespace ledger::projections

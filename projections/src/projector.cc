@@ -1,0 +1,165 @@
+#include "ledger/projections/projector.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "applier.h"
+#include "batch_reader.h"
+#include "ledger/limits.h"
+#include "store.h"
+
+namespace ledger::projections {
+
+using internal::Applier;
+using internal::BatchQueue;
+using internal::BatchReader;
+using internal::ViewStore;
+
+struct Projector::Impl {
+  ProjectorOptions options;
+  std::shared_ptr<spdlog::logger> logger;
+  std::unique_ptr<ViewStore> store;
+  std::unique_ptr<Applier> applier;
+  std::unique_ptr<Views> views;
+
+  /// Serializes Start, Stop and Rebuild.
+  std::mutex control;
+  std::unique_ptr<BatchQueue> queue;
+  std::unique_ptr<BatchReader> reader;
+  std::thread applier_thread;
+  std::atomic<bool> running{false};
+
+  mutable std::mutex failure_mutex;
+  std::string failure;
+
+  void RunApplier();
+  void StartLocked();
+  void StopLocked();
+};
+
+void Projector::Impl::RunApplier() {
+  while (std::optional<internal::DecodedBatch> batch = queue->Pop()) {
+    Status status = applier->ApplyBatch(*batch);
+    if (status.ok() && !batch->records.empty() && options.after_batch_for_tests) {
+      options.after_batch_for_tests(batch->records.back().sequence());
+    }
+    if (status.ok()) status = batch->failure;
+    if (!status.ok()) {
+      logger->error("projector stopped: {}", status.ToString());
+      {
+        std::lock_guard lock(failure_mutex);
+        failure = status.ToString();
+      }
+      queue->Close();
+      break;
+    }
+  }
+  running = false;
+}
+
+void Projector::Impl::StartLocked() {
+  {
+    std::lock_guard lock(failure_mutex);
+    failure.clear();
+  }
+  queue = std::make_unique<BatchQueue>(limits::kProjectionBatchesAheadMax);
+  const std::size_t batch_events_max =
+      options.batch_events_max == 0
+          ? limits::kProjectionBatchEventsMax
+          : std::min(options.batch_events_max, limits::kProjectionBatchEventsMax);
+  reader = std::make_unique<BatchReader>(*options.log, batch_events_max, *queue);
+  running = true;
+  reader->Start(applier->NextToRead());
+  applier_thread = std::thread([this] { RunApplier(); });
+}
+
+void Projector::Impl::StopLocked() {
+  if (queue) queue->Close();
+  if (reader) reader->Stop();
+  if (applier_thread.joinable()) applier_thread.join();
+  reader.reset();
+  queue.reset();
+  running = false;
+}
+
+Result<std::unique_ptr<Projector>> Projector::Open(ProjectorOptions options) {
+  if (options.path.empty()) return Status::InvalidArgument("the views need a path");
+  if (options.log == nullptr) return Status::InvalidArgument("the views need a log to tail");
+  auto impl = std::make_unique<Impl>();
+  impl->logger = options.logger ? options.logger : spdlog::default_logger();
+  auto store = ViewStore::Open(options.path, options.block_cache_bytes);
+  if (!store.ok()) return store.status();
+  impl->store = std::move(store).value();
+  impl->applier = std::make_unique<Applier>(*impl->store, *options.log, impl->logger);
+  Status status = impl->applier->Recover();
+  if (!status.ok()) return status;
+  impl->views = std::make_unique<Views>(impl->store.get());
+  impl->options = std::move(options);
+  impl->logger->info("views opened at {}: next event to apply {}", impl->options.path,
+                     impl->applier->NextToRead().value);
+  return std::unique_ptr<Projector>(new Projector(std::move(impl)));
+}
+
+Projector::Projector(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Projector::~Projector() {
+  Stop();
+  impl_->logger->info("views closed at {}", impl_->options.path);
+}
+
+Status Projector::Start() {
+  std::lock_guard lock(impl_->control);
+  if (impl_->running) return Status::Ok();
+  impl_->StopLocked();  // Joins an applier that stopped on a failure.
+  impl_->StartLocked();
+  return Status::Ok();
+}
+
+void Projector::Stop() {
+  std::lock_guard lock(impl_->control);
+  impl_->StopLocked();
+}
+
+Status Projector::Rebuild(std::span<const ProjectionId> ids) {
+  std::lock_guard lock(impl_->control);
+  const bool was_running = impl_->running;
+  impl_->StopLocked();
+  Status status = impl_->applier->Drop(ids);
+  if (was_running) impl_->StartLocked();
+  return status;
+}
+
+bool Projector::WaitForSequence(SequenceNumber sequence, std::chrono::milliseconds timeout) const {
+  return impl_->store->WaitFor(kAllProjections, sequence, timeout);
+}
+
+ProjectorStats Projector::Stats() const {
+  ProjectorStats stats;
+  stats.log_head = impl_->options.log->Head();
+  stats.running = impl_->running;
+  {
+    std::lock_guard lock(impl_->failure_mutex);
+    stats.failure = impl_->failure;
+  }
+  stats.batches_written = impl_->applier->BatchesWritten();
+  for (std::size_t i = 0; i < kProjectionCount; ++i) {
+    const ProjectionId id = kAllProjections[i];
+    ProjectionStats& p = stats.projections[i];
+    p.id = id;
+    p.checkpoint = impl_->store->Published(id);
+    const std::uint64_t head = stats.log_head.sequence.value;
+    p.lag = head > p.checkpoint.value ? head - p.checkpoint.value : 0;
+    p.apply_rate_events_per_second = impl_->applier->ApplyRate(id);
+    p.events_applied = impl_->applier->EventsApplied(id);
+  }
+  return stats;
+}
+
+const Views& Projector::views() const { return *impl_->views; }
+
+}  // namespace ledger::projections
