@@ -1,0 +1,155 @@
+// ledgerd: initializes a data directory, or serves it.
+//
+//   ledgerd init --data DIR      creates the database and prints the root credential once
+//   ledgerd [--data DIR] [--listen HOST:PORT] [--durability sync|async] [--config FILE] ...
+//
+// Settings: flags > LEDGER_* environment variables > config file > defaults (config.h).
+// SIGINT or SIGTERM: stop accepting, finish the requests in flight, flush, exit 0.
+// Exit codes: 0 done, 1 failure, 2 usage error.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include "ledger/engine/ledger.h"
+#include "ledger/server/config.h"
+#include "ledger/server/data_directory.h"
+#include "ledger/server/logging.h"
+#include "ledger/server/server.h"
+
+namespace {
+
+using ledger::Status;
+namespace server = ledger::server;
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int Init(const std::string& data) {
+  spdlog::set_level(spdlog::level::warn);
+  auto credential = server::InitDataDirectory(data);
+  if (!credential.ok()) {
+    std::fprintf(stderr, "ledgerd init: %s\n", credential.status().ToString().c_str());
+    return kExitFailure;
+  }
+  std::printf(
+      "Initialized %s.\n"
+      "Root credential (shown once; only its hash is kept, in %s):\n\n  %s\n\n",
+      data.c_str(), server::RootHashPath(data).c_str(), credential->c_str());
+  return 0;
+}
+
+int Serve(const server::ResolvedConfig& resolved) {
+  const server::ServerConfig& config = resolved.config;
+  auto loggers = server::MakeLoggers(config.log_format, config.log_level);
+  if (!loggers.ok()) {
+    std::fprintf(stderr, "ledgerd: %s\n", loggers.status().ToString().c_str());
+    return kExitUsage;
+  }
+  auto& log = *loggers->server;
+  auto root = server::LoadRootHash(config.data);
+  if (!root.ok()) {
+    log.error("{}", root.status().ToString());
+    return kExitFailure;
+  }
+  ledger::LedgerOptions options;
+  options.log.path = server::LogPath(config.data);
+  options.log.durability = config.durability;
+  options.log.logger = loggers->log;
+  options.logger = loggers->ledger;
+  auto opened = ledger::Ledger::Open(std::move(options));
+  if (!opened.ok()) {
+    log.error("cannot open the ledger: {}", opened.status().ToString());
+    return kExitFailure;
+  }
+  server::ServerOptions server_options;
+  Status parsed =
+      server::ParseListenAddress(config.listen, &server_options.host, &server_options.port);
+  server_options.root_secret_sha256 = *root;
+  server_options.connections_max = config.connections_max;
+  server_options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  server_options.logger = loggers->server;
+  auto started = server::Server::Start(std::move(server_options), **opened, nullptr);
+  if (!parsed.ok() || !started.ok()) {
+    log.error("{}", parsed.ok() ? started.status().ToString() : parsed.ToString());
+    return kExitFailure;
+  }
+  log.info("durability {}{}", config.durability == ledger::Durability::kSync ? "sync" : "async",
+           config.durability == ledger::Durability::kSync
+               ? ""
+               : ": acknowledged events survive a process crash, not a power loss");
+  std::printf("listening on %s:%u\n", config.listen.substr(0, config.listen.rfind(':')).c_str(),
+              static_cast<unsigned>((*started)->port()));
+  std::fflush(stdout);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int received = 0;
+  sigwait(&signals, &received);
+  log.info("received {}: shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+  (*started)->Stop();
+  started->reset();
+  opened->reset();  // Waits for queued commands, writes a snapshot, closes the log.
+  log.info("ledgerd stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the stop signals in every thread; the main thread waits for them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"ledgerd: the Ledger server"};
+  app.set_version_flag("--version", "ledgerd 0.1.0");
+  std::map<std::string, std::string> values;
+  std::map<std::string, CLI::Option*> options;
+  for (const auto& setting : server::Settings()) {
+    std::string name(setting.name);
+    options[name] = app.add_option(
+        "--" + name, values[name],
+        fmt::format("{} (env {})", setting.description, setting.environment_variable));
+  }
+  std::string config_file;
+  auto* config_option = app.add_option("--config", config_file,
+                                       "config file of key = value lines (env LEDGER_CONFIG)");
+  bool print_config = false;
+  app.add_flag("--print-config", print_config, "print the effective configuration and exit");
+  auto* init = app.add_subcommand("init", "create a data directory and its root credential");
+  std::string init_data = "./data";
+  init->add_option("--data", init_data, "the data directory to create");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  if (init->parsed()) return Init(init_data);
+
+  std::map<std::string, std::string> flags;
+  for (const auto& [name, option] : options) {
+    if (option->count() > 0) flags[name] = values[name];
+  }
+  std::optional<std::string> file;
+  if (config_option->count() > 0) file = config_file;
+  auto resolved = server::ResolveConfig(flags, file, server::ProcessEnvironment());
+  if (!resolved.ok()) {
+    std::fprintf(stderr, "ledgerd: %s\n", resolved.status().message().c_str());
+    return kExitUsage;
+  }
+  if (print_config) {
+    std::fputs(server::FormatConfig(*resolved).c_str(), stdout);
+    return 0;
+  }
+  return Serve(*resolved);
+}

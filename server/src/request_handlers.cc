@@ -1,0 +1,248 @@
+#include "request_handlers.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "command_decoder.h"
+#include "event_reads.h"
+#include "ledger/limits.h"
+#include "responses.h"
+
+namespace ledger::server {
+namespace {
+
+namespace p = protocol;
+using flatbuffers::FlatBufferBuilder;
+
+bool IsRoot(const RequestContext& context) {
+  return context.identity.principal.kind == domain::PrincipalKind::kRoot;
+}
+
+std::string CommandResultsFrame(std::uint64_t request_id,
+                                const std::vector<CommandResult>& results) {
+  FlatBufferBuilder b(64 + results.size() * 48);
+  std::vector<flatbuffers::Offset<p::CommandResult>> offsets;
+  offsets.reserve(results.size());
+  for (const CommandResult& r : results) {
+    flatbuffers::Offset<flatbuffers::String> name = 0;
+    flatbuffers::Offset<flatbuffers::String> message = 0;
+    if (!r.ok()) {
+      name = b.CreateString(domain::ResultCodeName(r.code));
+      message = b.CreateString(r.message);
+    }
+    offsets.push_back(p::CreateCommandResult(b, CategoryCode(r.code),
+                                             static_cast<std::uint16_t>(r.code), name, message,
+                                             r.first_sequence.value, 0, r.event_count));
+  }
+  auto body = p::CreateCommandResults(b, b.CreateVector(offsets));
+  return FinishResponse(b, request_id, p::ResponseBody::CommandResults, body.Union());
+}
+
+std::optional<Violation> CheckBatchSize(std::size_t size) {
+  if (size <= limits::kBatchCommandsMax) return std::nullopt;
+  return Violation{p::ErrorCode::LimitExceeded,
+                   fmt::format("a batch holds at most {} commands; this one holds {}",
+                               limits::kBatchCommandsMax, size)};
+}
+
+std::optional<Violation> HandleExecuteCommands(const RequestContext& context,
+                                               const p::ExecuteCommands& body,
+                                               const Responder& responder) {
+  if (auto violation = CheckBatchSize(body.commands() ? body.commands()->size() : 0)) {
+    return violation;
+  }
+  auto decoded = DecodeCommands(body, context.identity.principal);
+  if (!decoded.ok()) {
+    responder.Fail(p::ErrorCode::InvalidArgument, decoded.status().message());
+    return std::nullopt;
+  }
+  context.services.ledger.ExecuteAsync(
+      std::move(*decoded), [responder](Status status, std::vector<CommandResult> results) {
+        if (!status.ok()) {
+          responder.Fail(ErrorCodeOf(status), status.message());
+          return;
+        }
+        responder.OnIoThread([responder, results = std::move(results)] {
+          responder.Finish(CommandResultsFrame(responder.request_id(), results));
+        });
+      });
+  return std::nullopt;
+}
+
+ExpectedVersion ToExpected(p::ExpectedKind kind, std::uint64_t version) {
+  switch (kind) {
+    case p::ExpectedKind::NoStream:
+      return ExpectedVersion::NoStream();
+    case p::ExpectedKind::Exact:
+      return ExpectedVersion::Exact(StreamVersion{version});
+    case p::ExpectedKind::Any:
+      break;
+  }
+  return ExpectedVersion::Any();
+}
+
+p::ErrorCode AppendCategory(AppendCode code) {
+  switch (code) {
+    case AppendCode::kAppended:
+      return p::ErrorCode::Ok;
+    case AppendCode::kDuplicate:
+      return p::ErrorCode::Duplicate;
+    case AppendCode::kWrongExpectedVersion:
+    case AppendCode::kIdempotencyKeyReusedWithDifferentCommand:
+      return p::ErrorCode::Conflict;
+    case AppendCode::kInvalidArgument:
+      break;
+  }
+  return p::ErrorCode::InvalidArgument;
+}
+
+std::string AppendResultsFrame(std::uint64_t request_id, const std::vector<AppendResult>& results) {
+  FlatBufferBuilder b(64 + results.size() * 48);
+  std::vector<flatbuffers::Offset<p::CommandResult>> offsets;
+  for (const AppendResult& r : results) {
+    auto name = r.ok() ? 0 : b.CreateString(AppendCodeName(r.code));
+    auto message = r.ok() ? 0 : b.CreateString(r.message);
+    offsets.push_back(p::CreateCommandResult(
+        b, AppendCategory(r.code), static_cast<std::uint16_t>(r.code), name, message,
+        r.first_sequence.value, r.first_version.value, r.event_count));
+  }
+  auto body = p::CreateCommandResults(b, b.CreateVector(offsets));
+  return FinishResponse(b, request_id, p::ResponseBody::CommandResults, body.Union());
+}
+
+std::optional<Violation> HandleAppendEvents(const RequestContext& context,
+                                            const p::AppendEvents& body,
+                                            const Responder& responder) {
+  const auto* inputs = body.events();
+  if (auto violation = CheckBatchSize(inputs ? inputs->size() : 0)) return violation;
+  if (!IsRoot(context)) {
+    responder.Fail(p::ErrorCode::Forbidden, "only root appends opaque events");
+    return std::nullopt;
+  }
+  if (inputs == nullptr || inputs->size() == 0) {
+    responder.Fail(p::ErrorCode::InvalidArgument, "the batch holds no event");
+    return std::nullopt;
+  }
+  std::vector<AppendRequest> batch;
+  batch.reserve(inputs->size());
+  for (const p::EventInput* in : *inputs) {
+    AppendRequest request;
+    request.event.stream = in->stream() ? in->stream()->str() : std::string();
+    request.event.expected = ToExpected(in->expected_kind(), in->expected_version());
+    request.event.type = schema::EventType::Opaque;
+    if (in->payload()) request.event.payload.assign(in->payload()->begin(), in->payload()->end());
+    request.metadata.actor = context.identity.principal.Actor();
+    request.metadata.environment = context.identity.principal.environment;
+    if (in->correlation_id()) request.metadata.correlation_id = in->correlation_id()->str();
+    if (in->causation_id()) request.metadata.causation_id = in->causation_id()->str();
+    if (in->idempotency_key()) request.idempotency_key = in->idempotency_key()->str();
+    batch.push_back(std::move(request));
+  }
+  context.services.ledger.log().AppendAsync(
+      std::move(batch), [responder](Status status, std::vector<AppendResult> results) {
+        if (!status.ok()) {
+          responder.Fail(ErrorCodeOf(status), status.message());
+          return;
+        }
+        responder.OnIoThread([responder, results = std::move(results)] {
+          responder.Finish(AppendResultsFrame(responder.request_id(), results));
+        });
+      });
+  return std::nullopt;
+}
+
+std::string EventsFrame(std::uint64_t request_id, const VisibleEvents& read) {
+  FlatBufferBuilder b(1024);
+  auto events = BuildEvents(b, read.events);
+  auto body = p::CreateEvents(b, events, read.next, read.head);
+  return FinishResponse(b, request_id, p::ResponseBody::Events, body.Union());
+}
+
+std::size_t ClampCount(std::uint32_t requested) {
+  return std::clamp<std::size_t>(requested, 1, limits::kReadEventsMax);
+}
+
+void HandleReadLog(const RequestContext& context, const p::ReadLog& body,
+                   const Responder& responder) {
+  Ledger& ledger = context.services.ledger;
+  boost::asio::post(context.services.blocking,
+                    [&ledger, responder, principal = context.identity.principal,
+                     from = body.from_sequence(), count = ClampCount(body.max_count())] {
+                      auto read = ReadVisibleRange(ledger, principal, from, count,
+                                                   limits::kResponseEventBytesMax);
+                      if (!read.ok())
+                        return responder.Fail(ErrorCodeOf(read.status()), read.status().message());
+                      responder.Finish(EventsFrame(responder.request_id(), *read));
+                    });
+}
+
+void HandleReadStream(const RequestContext& context, const p::ReadStream& body,
+                      const Responder& responder) {
+  if (body.stream() == nullptr || body.stream()->size() == 0 ||
+      body.stream()->size() > limits::kStreamNameBytesMax) {
+    return responder.Fail(p::ErrorCode::InvalidArgument, "a stream name is 1 to 160 bytes");
+  }
+  Ledger& ledger = context.services.ledger;
+  boost::asio::post(context.services.blocking,
+                    [&ledger, responder, principal = context.identity.principal,
+                     stream = body.stream()->str(), from = body.from_version(),
+                     backward = body.backward(), count = ClampCount(body.max_count())] {
+                      auto read = ReadVisibleStream(ledger, principal, stream, from, backward,
+                                                    count, limits::kResponseEventBytesMax);
+                      if (!read.ok()) {
+                        return responder.Fail(ErrorCodeOf(read.status()), read.status().message());
+                      }
+                      if (read->not_found) {
+                        return responder.Fail(p::ErrorCode::NotFound,
+                                              fmt::format("no stream '{}'", stream));
+                      }
+                      responder.Finish(EventsFrame(responder.request_id(), *read));
+                    });
+}
+
+}  // namespace
+
+// Continued in request_handlers_admin.cc: verify, stats.
+void HandleVerifyChain(const RequestContext& context, const p::VerifyChain& body,
+                       const Responder& responder);
+void HandleGetStats(const RequestContext& context, const Responder& responder);
+
+std::optional<Violation> Dispatch(const RequestContext& context, const p::Request& request,
+                                  const Responder& responder) {
+  if (request.body() == nullptr) {
+    responder.Fail(p::ErrorCode::InvalidArgument, "the request has no body");
+    return std::nullopt;
+  }
+  switch (request.body_type()) {
+    case p::RequestBody::Ping: {
+      FlatBufferBuilder b(64);
+      auto body = p::CreatePong(b, SystemClockMicros());
+      responder.Finish(
+          FinishResponse(b, request.request_id(), p::ResponseBody::Pong, body.Union()));
+      return std::nullopt;
+    }
+    case p::RequestBody::ExecuteCommands:
+      return HandleExecuteCommands(context, *request.body_as_ExecuteCommands(), responder);
+    case p::RequestBody::AppendEvents:
+      return HandleAppendEvents(context, *request.body_as_AppendEvents(), responder);
+    case p::RequestBody::ReadLog:
+      HandleReadLog(context, *request.body_as_ReadLog(), responder);
+      return std::nullopt;
+    case p::RequestBody::ReadStream:
+      HandleReadStream(context, *request.body_as_ReadStream(), responder);
+      return std::nullopt;
+    case p::RequestBody::VerifyChain:
+      HandleVerifyChain(context, *request.body_as_VerifyChain(), responder);
+      return std::nullopt;
+    case p::RequestBody::GetStats:
+      HandleGetStats(context, responder);
+      return std::nullopt;
+    default:
+      responder.Fail(p::ErrorCode::InvalidArgument, "unknown or missing request body");
+      return std::nullopt;
+  }
+}
+
+}  // namespace ledger::server

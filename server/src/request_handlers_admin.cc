@@ -1,0 +1,86 @@
+// The root-only requests of request_handlers.h: verifying the chain and the statistics.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+
+#include "request_handlers.h"
+#include "responses.h"
+
+namespace ledger::server {
+
+namespace p = protocol;
+using flatbuffers::FlatBufferBuilder;
+
+namespace {
+
+bool RequireRoot(const RequestContext& context, const Responder& responder) {
+  if (context.identity.principal.kind == domain::PrincipalKind::kRoot) return true;
+  responder.Fail(p::ErrorCode::Forbidden, "only root may do this");
+  return false;
+}
+
+std::string VerifyFrame(std::uint64_t request_id, const VerifyReport& report) {
+  FlatBufferBuilder b(256);
+  auto problem = b.CreateString(report.problem);
+  auto hash = b.CreateVector(report.last_good.hash.data(), report.last_good.hash.size());
+  auto body = p::CreateVerifyChainResult(b, report.ok, report.events_checked,
+                                         report.first_bad_sequence.value, problem,
+                                         report.last_good.sequence.value, hash);
+  return FinishResponse(b, request_id, p::ResponseBody::VerifyChainResult, body.Union());
+}
+
+}  // namespace
+
+void HandleVerifyChain(const RequestContext& context, const p::VerifyChain& body,
+                       const Responder& responder) {
+  if (!RequireRoot(context, responder)) return;
+  std::optional<ChainPoint> from;
+  if (body.from_sequence() != 0) {
+    ChainPoint point;
+    point.sequence = SequenceNumber{body.from_sequence()};
+    if (body.from_hash() == nullptr || body.from_hash()->size() != point.hash.size()) {
+      return responder.Fail(p::ErrorCode::InvalidArgument,
+                            "an audited point needs the 32-byte hash of its event");
+    }
+    std::copy(body.from_hash()->begin(), body.from_hash()->end(), point.hash.begin());
+    from = point;
+  }
+  Ledger& ledger = context.services.ledger;
+  boost::asio::post(context.services.blocking, [&ledger, responder, from] {
+    auto report = ledger.log().Verify(from);
+    if (!report.ok()) {
+      return responder.Fail(ErrorCodeOf(report.status()), report.status().message());
+    }
+    responder.Finish(VerifyFrame(responder.request_id(), *report));
+  });
+}
+
+std::string BuildStatsFrame(Services& services, std::uint64_t request_id) {
+  const LogStats log = services.ledger.log().Stats();
+  FlatBufferBuilder b(512);
+  std::vector<flatbuffers::Offset<p::ProjectionStats>> projections;
+  auto projection_vector = b.CreateVector(projections);
+  auto hash = b.CreateVector(log.head.hash.data(), log.head.hash.size());
+  p::StatsBuilder stats(b);
+  stats.add_head_sequence(log.head.sequence.value);
+  stats.add_head_hash(hash);
+  stats.add_group_commits(log.group_commits);
+  stats.add_events_appended(log.events_appended);
+  stats.add_writes_refused(log.writes_refused);
+  stats.add_events_per_second(services.metrics.events_per_second());
+  stats.add_connections(static_cast<std::uint32_t>(services.sessions.size()));
+  stats.add_requests_total(services.metrics.requests_total());
+  stats.add_requests_per_second(services.metrics.requests_per_second());
+  stats.add_uptime_seconds(services.metrics.uptime_seconds());
+  stats.add_projections(projection_vector);
+  auto body = stats.Finish();
+  return FinishResponse(b, request_id, p::ResponseBody::Stats, body.Union());
+}
+
+void HandleGetStats(const RequestContext& context, const Responder& responder) {
+  if (!RequireRoot(context, responder)) return;
+  responder.Finish(BuildStatsFrame(context.services, responder.request_id()));
+}
+
+}  // namespace ledger::server
