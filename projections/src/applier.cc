@@ -54,6 +54,8 @@ Applier::Applier(ViewStore& store, const Log& log, std::shared_ptr<spdlog::logge
 }
 
 Result<bool> Applier::MatchesLog(ProjectionId id, const Checkpoint& stored) const {
+  // Nothing applied yet (a new database): nothing to check.
+  if (stored.point.sequence.value == 0 && stored.layout_version == 0) return true;
   if (stored.layout_version != projections_[static_cast<std::size_t>(id)]->layout_version()) {
     logger_->info("projection {}: rows have layout {}, this build writes {}: rebuilding",
                   ProjectionName(id), stored.layout_version,
@@ -80,6 +82,7 @@ Status Applier::Recover() {
     if (!matches.ok()) return matches.status();
     if (*matches) {
       checkpoint(id) = *stored;
+      checkpoint(id).layout_version = projection(id).layout_version();
     } else {
       stale.push_back(id);
     }

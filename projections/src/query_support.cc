@@ -75,6 +75,8 @@ Result<ResolvedScope> ResolveScope(const ReadView& view, const Scope& scope, Sco
     resolved.platforms.emplace_back(platform);
   }
   if (!it.status().ok()) return it.status();
+  // Keys order fields by length first; callers want names in plain order.
+  std::sort(resolved.platforms.begin(), resolved.platforms.end());
   return resolved;
 }
 

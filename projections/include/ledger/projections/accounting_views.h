@@ -34,6 +34,7 @@ struct JournalEntry {
   std::string credit_account;
   std::int64_t amount_minor = 0;
   std::string currency;
+  bool operator==(const JournalEntry&) const = default;
 };
 
 struct JournalFilter {

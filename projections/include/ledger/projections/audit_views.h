@@ -22,6 +22,7 @@ struct ActivityEntry {
   /// The event's stream: which order, wallet, platform, organization or user it touched.
   std::string stream;
   std::string platform_id;
+  bool operator==(const ActivityEntry&) const = default;
 };
 
 struct ActivityFilter {
@@ -55,6 +56,7 @@ struct RoleChange {
   schema::Role role = schema::Role::Unspecified;
   bool all_platforms = false;
   std::vector<std::string> platform_ids;
+  bool operator==(const RoleChange&) const = default;
 };
 
 struct RoleHistoryFilter {

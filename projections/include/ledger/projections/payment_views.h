@@ -110,6 +110,7 @@ struct OrderRecord {
   std::int64_t updated_at_us = 0;
   /// Set when cancelled.
   std::string cancellation_reason;
+  bool operator==(const OrderRecord&) const = default;
 };
 
 struct OperationRecord {
@@ -127,6 +128,7 @@ struct OperationRecord {
   std::string external_reference;
   /// What it did to the wallet: +captures, −refunds, −chargebacks, −fees; 0 when failed.
   std::int64_t net_minor = 0;
+  bool operator==(const OperationRecord&) const = default;
 };
 
 struct TransactionRecord {
@@ -142,6 +144,7 @@ struct TransactionRecord {
   std::int64_t created_at_us = 0;
   /// In log order.
   std::vector<OperationRecord> operations;
+  bool operator==(const TransactionRecord&) const = default;
 };
 
 /// The dashboard's order page: the order, its transactions, their operations.
@@ -189,6 +192,7 @@ struct WithdrawalRecord {
   /// The bank's reference (settled) or the reason (failed).
   std::string external_reference;
   std::string failure_reason;
+  bool operator==(const WithdrawalRecord&) const = default;
 };
 
 struct WithdrawalFilter {
