@@ -5,11 +5,13 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <vector>
 
 #include "log/keys.h"
+#include "log/rocksdb_logger.h"
 
 namespace ledger::log {
 namespace {
@@ -72,6 +74,8 @@ rocksdb::DBOptions DatabaseOptions(const LogOptions& options, WalReplay replay) 
   db.bytes_per_sync = 1 << 20;
   db.keep_log_file_num = 4;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db.info_log =
+      std::make_shared<RocksDbLogger>(options.logger ? options.logger : spdlog::default_logger());
   if (options.env != nullptr) db.env = options.env;
   return db;
 }
