@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "encoding.h"
 #include "keys.h"
@@ -98,6 +99,10 @@ Result<TrialBalance> Views::GetTrialBalance(const Scope& scope, const QueryOptio
     balance.lines.push_back(std::move(line));
   }
   if (!it.status().ok()) return it.status();
+  // Keys order fields by length first; readers want plain name order.
+  std::sort(balance.lines.begin(), balance.lines.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.currency, a.account) < std::tie(b.currency, b.account);
+  });
   for (const auto& [currency, total] : totals) balance.totals.push_back({currency, total});
   return balance;
 }
