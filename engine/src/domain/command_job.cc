@@ -109,32 +109,42 @@ class SnapshotJob final : public WriteJob {
 
 }  // namespace
 
+CommandResult Ledger::Impl::ResolveKeyOfRejected(StagingBatch& batch, const CommandRequest& request,
+                                                 const Fingerprint& fingerprint,
+                                                 CommandResult rejected, bool* storage_failed) {
+  if (request.idempotency_key.empty()) return rejected;
+  auto found =
+      batch.FindIdempotency(domain::IdempotencyScopeOf(request.command), request.idempotency_key);
+  if (!found.ok()) {
+    *storage_failed = true;
+    return {};
+  }
+  if (!found->has_value()) return rejected;
+  const IdempotencyRecord& record = **found;
+  if (record.fingerprint == fingerprint) {
+    return CommandResult{ResultCode::kDuplicate, {}, record.first_sequence, record.event_count};
+  }
+  if (auto hidden = domain::CheckScopeVisible(state, request.principal, request.command)) {
+    return Rejected(hidden->code, std::move(hidden->message));
+  }
+  return Rejected(ResultCode::kIdempotencyKeyReusedWithDifferentCommand,
+                  fmt::format("idempotency key '{}' was used for a different command recorded "
+                              "at sequence {}",
+                              request.idempotency_key, record.first_sequence.value));
+}
+
+// The idempotency key is checked before anything is written, but looked up only once: a
+// rejected command looks it up here (a retry is answered with the original result even though
+// deciding again refuses it); an accepted one lets StageCommand check it, which stages nothing
+// for a key already used.
 CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& request,
                                      const Fingerprint& fingerprint, bool* storage_failed) {
-  const std::string_view scope = domain::IdempotencyScopeOf(request.command);
-  if (!request.idempotency_key.empty()) {
-    auto found = batch.FindIdempotency(scope, request.idempotency_key);
-    if (!found.ok()) {
-      *storage_failed = true;
-      return {};
-    }
-    if (found->has_value()) {
-      const IdempotencyRecord& record = **found;
-      if (record.fingerprint == fingerprint) {
-        return CommandResult{ResultCode::kDuplicate, {}, record.first_sequence, record.event_count};
-      }
-      if (auto hidden = domain::CheckScopeVisible(state, request.principal, request.command)) {
-        return Rejected(hidden->code, std::move(hidden->message));
-      }
-      return Rejected(ResultCode::kIdempotencyKeyReusedWithDifferentCommand,
-                      fmt::format("idempotency key '{}' was used for a different command "
-                                  "recorded at sequence {}",
-                                  request.idempotency_key, record.first_sequence.value));
-    }
-  }
   domain::Decision decision = domain::Decide(state, request.principal, request.command);
-  if (!decision.accepted()) return Rejected(decision.code, std::move(decision.message));
-
+  if (!decision.accepted()) {
+    return ResolveKeyOfRejected(batch, request, fingerprint,
+                                Rejected(decision.code, std::move(decision.message)),
+                                storage_failed);
+  }
   EventDraft draft;
   draft.stream = std::move(decision.stream);
   draft.expected = decision.current_version.value == 0
@@ -145,16 +155,26 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
   const EventMetadata metadata{request.principal.Actor(),        decision.environment,
                                std::move(decision.organization), std::move(decision.platform),
                                request.correlation_id,           request.causation_id};
-  const CommandHeader header{metadata, scope, request.idempotency_key, fingerprint};
+  const CommandHeader header{metadata, domain::IdempotencyScopeOf(request.command),
+                             request.idempotency_key, fingerprint};
   Result<AppendResult> appended = batch.StageCommand(header, {&draft, 1});
   if (!appended.ok()) {
     *storage_failed = true;
     return {};
   }
-  if (appended->code != AppendCode::kAppended) {
-    return Rejected(ResultCode::kLogRefusedTheAppend,
-                    fmt::format("the log refused the event ({}): {}",
-                                AppendCodeName(appended->code), appended->message));
+  switch (appended->code) {
+    case AppendCode::kAppended:
+      break;
+    case AppendCode::kDuplicate:
+      return CommandResult{
+          ResultCode::kDuplicate, {}, appended->first_sequence, appended->event_count};
+    case AppendCode::kIdempotencyKeyReusedWithDifferentCommand:
+      return Rejected(ResultCode::kIdempotencyKeyReusedWithDifferentCommand,
+                      std::move(appended->message));
+    default:
+      return Rejected(ResultCode::kLogRefusedTheAppend,
+                      fmt::format("the log refused the event ({}): {}",
+                                  AppendCodeName(appended->code), appended->message));
   }
   {
     std::unique_lock lock(state_mutex);

@@ -47,6 +47,11 @@ struct Ledger::Impl {
   /// returns nothing meaningful) when the log's storage failed.
   CommandResult StageOne(StagingBatch& batch, const CommandRequest& request,
                          const Fingerprint& fingerprint, bool* storage_failed);
+  /// Writer thread: what a rejected command with an idempotency key gets: the original
+  /// result for a retry, a key-reuse conflict for another command, else `rejected`.
+  CommandResult ResolveKeyOfRejected(StagingBatch& batch, const CommandRequest& request,
+                                     const Fingerprint& fingerprint, CommandResult rejected,
+                                     bool* storage_failed);
   /// Loads the snapshot (if usable) and replays the log after it.
   Status Recover();
   /// Queues a snapshot job; `done` gets its outcome. False when one is already queued.
