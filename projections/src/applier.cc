@@ -132,13 +132,14 @@ Status Applier::ApplyBatch(const DecodedBatch& batch) {
     ResetCaches();
     return status;
   }
+  // Counted before published: whoever waits for the checkpoint then sees the counts too.
+  Count(applied);
   for (std::size_t p = 0; p < kProjectionCount; ++p) {
     if (applied[p] == 0) continue;
     projections_[p]->Committed();
     checkpoints_[p] = advanced[p];
     store_.Publish(kAllProjections[p], advanced[p].point.sequence);
   }
-  Count(applied);
   return Status::Ok();
 }
 
