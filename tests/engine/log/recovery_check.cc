@@ -1,0 +1,191 @@
+#include "log/recovery_check.h"
+
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ledger/limits.h"
+
+namespace ledger::testing {
+namespace {
+
+constexpr std::size_t kProblemsShownMax = 20;
+
+/// An events key: the sequence, big-endian (the log's keys.h).
+std::string EventKey(SequenceNumber sequence) {
+  std::string key(8, '\0');
+  std::uint64_t value = sequence.value;
+  for (int i = 7; i >= 0; --i, value >>= 8) key[i] = static_cast<char>(value & 0xff);
+  return key;
+}
+
+std::vector<RecordedEvent> ReadWholeLog(const Log& log, CheckReport* report) {
+  const ChainPoint head = log.Head();
+  std::vector<RecordedEvent> events;
+  while (events.size() < head.sequence.value) {
+    auto chunk = log.ReadRange(SequenceNumber{events.size() + 1}, limits::kReadEventsMax);
+    if (!chunk.ok()) {
+      report->Add("reading the log failed: " + chunk.status().ToString());
+      break;
+    }
+    if (chunk->empty()) break;
+    for (RecordedEvent& event : *chunk) events.push_back(std::move(event));
+  }
+  if (events.size() != head.sequence.value) {
+    report->Add(fmt::format("the head is {} but the log holds {} events", head.sequence.value,
+                            events.size()));
+  }
+  Result<VerifyReport> verified = log.Verify(std::nullopt);
+  if (!verified.ok()) {
+    report->Add("Verify failed: " + verified.status().ToString());
+  } else if (!verified->ok || verified->last_good != head) {
+    report->Add(
+        fmt::format("Verify: event {}: {}", verified->first_bad_sequence.value, verified->problem));
+  }
+  return events;
+}
+
+/// Gapless, every event one that was submitted, once, whole, at its stream's next version.
+/// Returns each stream's last version.
+std::unordered_map<std::string, StreamVersion> CheckEvents(const std::vector<RecordedEvent>& events,
+                                                           const History& history,
+                                                           CheckReport* report) {
+  std::unordered_map<std::string, StreamVersion> stream_heads;
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const RecordedEvent& event = events[i];
+    if (event.sequence().value != i + 1) {
+      report->Add(
+          fmt::format("event {} stands where event {} should", event.sequence().value, i + 1));
+    }
+    auto submitted = history.submitted.find(std::string(event.payload()));
+    const auto* key = event.envelope().idempotency_key();
+    if (submitted == history.submitted.end() || submitted->second.event.stream != event.stream()) {
+      report->Add(fmt::format("event {} is not an event that was submitted", i + 1));
+    } else if ((key == nullptr ? std::string_view() : key->string_view()) !=
+               submitted->second.idempotency_key) {
+      report->Add(fmt::format("event {} carries the wrong idempotency key", i + 1));
+    }
+    if (!seen.insert(event.payload()).second) {
+      report->Add(fmt::format("event {} was recorded twice", i + 1));
+    }
+    StreamVersion& last = stream_heads[std::string(event.stream())];
+    if (event.stream_version() != last.Next()) {
+      report->Add(fmt::format("event {} is version {} of '{}', after version {}", i + 1,
+                              event.stream_version().value, event.stream(), last.value));
+    }
+    last = event.stream_version();
+  }
+  return stream_heads;
+}
+
+void CheckAcknowledged(const std::vector<RecordedEvent>& events, const History& history,
+                       CheckReport* report) {
+  for (const Acknowledged& acknowledged : history.acknowledged) {
+    ++report->acknowledged_checked;
+    const std::uint64_t sequence = acknowledged.sequence.value;
+    const RecordedEvent* event =
+        sequence >= 1 && sequence <= events.size() ? &events[sequence - 1] : nullptr;
+    if (event != nullptr && event->payload() == acknowledged.request.event.payload &&
+        event->stream() == acknowledged.request.event.stream &&
+        event->stream_version() == acknowledged.version) {
+      continue;
+    }
+    ++report->lost_acknowledged;
+    report->Add(fmt::format("acknowledged event {} (version {} of '{}') is {}", sequence,
+                            acknowledged.version.value, acknowledged.request.event.stream,
+                            event == nullptr ? "lost" : "not what was acknowledged"));
+  }
+}
+
+/// The rebuilt index agrees with the log on every stream's last version.
+void CheckStreamHeads(const Log& log,
+                      const std::unordered_map<std::string, StreamVersion>& stream_heads,
+                      CheckReport* report) {
+  for (const auto& [stream, version] : stream_heads) {
+    Result<StreamVersion> head = log.StreamHead(stream);
+    if (!head.ok() || *head != version) {
+      report->Add(fmt::format("the index says '{}' is at version {}, the log says {}", stream,
+                              head.ok() ? head->value : 0, version.value));
+    }
+  }
+}
+
+/// Every acknowledged key still answers with its original result (and writes nothing).
+void CheckIdempotency(Log& log, const History& history, CheckReport* report) {
+  std::vector<AppendRequest> retries;
+  std::vector<SequenceNumber> originals;
+  for (const Acknowledged& acknowledged : history.acknowledged) {
+    if (acknowledged.request.idempotency_key.empty()) continue;
+    retries.push_back(acknowledged.request);
+    originals.push_back(acknowledged.sequence);
+  }
+  for (std::size_t start = 0; start < retries.size(); start += limits::kBatchCommandsMax) {
+    const std::size_t end = std::min(retries.size(), start + limits::kBatchCommandsMax);
+    auto results = log.Append({retries.begin() + start, retries.begin() + end});
+    if (!results.ok()) {
+      report->Add("retrying idempotency keys failed: " + results.status().ToString());
+      return;
+    }
+    for (std::size_t i = start; i < end; ++i) {
+      const AppendResult& result = (*results)[i - start];
+      if (result.code != AppendCode::kDuplicate || result.first_sequence != originals[i]) {
+        report->Add(fmt::format("key '{}' returned {} at sequence {}, not the duplicate of {}",
+                                retries[i].idempotency_key, AppendCodeName(result.code),
+                                result.first_sequence.value, originals[i].value));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void CheckReport::Add(std::string problem) {
+  if (problems.size() < kProblemsShownMax) problems.push_back(std::move(problem));
+}
+
+void CheckRecoveredLog(Log& log, const History& history, CheckReport* report) {
+  std::vector<RecordedEvent> events = ReadWholeLog(log, report);
+  auto stream_heads = CheckEvents(events, history, report);
+  CheckAcknowledged(events, history, report);
+  CheckStreamHeads(log, stream_heads, report);
+  // With acknowledged events lost, a retry would append them again and muddle the report.
+  if (report->lost_acknowledged == 0) CheckIdempotency(log, history, report);
+}
+
+void CountLostOnDisk(const std::string& path, const History& history, CheckReport* report) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : {"default", "events", "streams", "idempotency", "metadata"}) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened =
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, families, &handles, &raw);
+  if (!opened.ok()) {
+    report->Add("nor does RocksDB open it: " + opened.ToString());
+    return;
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::uint64_t lost = 0;
+  for (const Acknowledged& acknowledged : history.acknowledged) {
+    ++report->acknowledged_checked;
+    std::string value;
+    rocksdb::Status read =
+        db->Get(rocksdb::ReadOptions(), handles[1], EventKey(acknowledged.sequence), &value);
+    // Payloads are unique, and FlatBuffers stores strings verbatim.
+    if (!read.ok() || value.find(acknowledged.request.event.payload) == std::string::npos) {
+      ++lost;
+    }
+  }
+  for (auto* handle : handles) (void)db->DestroyColumnFamilyHandle(handle);
+  report->lost_acknowledged += lost;
+  report->Add(fmt::format("{} of {} acknowledged events are gone from the database itself", lost,
+                          history.acknowledged.size()));
+}
+
+}  // namespace ledger::testing

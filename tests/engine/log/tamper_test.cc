@@ -1,0 +1,299 @@
+// Offline tampering with a closed log: Verify, or Open, names the sequence where it was done.
+//
+// The log is written and closed, then changed with plain RocksDB, as anyone holding the files
+// could: a flipped byte, a deleted event, two swapped events, a missing last event, and a
+// tail cut off with the head rewritten to match, which the chain alone cannot reveal but an
+// auditor's saved chain point does (and which the log refuses on open while its derived index
+// or its acknowledged-head marker still vouches for the cut events).
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <spdlog/logger.h>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ledger/engine/log.h"
+#include "support/temp_dir.h"
+
+namespace ledger::testing {
+namespace {
+
+constexpr std::uint64_t kEvents = 300;
+constexpr std::uint64_t kAppendsPerBatch = 50;
+constexpr std::size_t kHashBytes = 32;
+
+/// An events key: the sequence, big-endian (the log's keys.h).
+std::string EventKey(std::uint64_t sequence) {
+  std::string key(8, '\0');
+  for (int i = 7; i >= 0; --i, sequence >>= 8) key[i] = static_cast<char>(sequence & 0xff);
+  return key;
+}
+
+std::string Payload(std::uint64_t sequence) { return fmt::format("payload-{:05}", sequence); }
+
+/// The log's database opened with plain RocksDB and default options.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "events", "streams", "idempotency", "metadata"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    rocksdb::DB* db = nullptr;
+    Check(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles_, &db));
+    db_.reset(db);
+  }
+  ~RawDatabase() {
+    for (auto* handle : handles_) (void)db_->DestroyColumnFamilyHandle(handle);
+    (void)db_->Close();
+  }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+
+  rocksdb::ColumnFamilyHandle* events() const { return handles_[1]; }
+  rocksdb::ColumnFamilyHandle* streams() const { return handles_[2]; }
+  rocksdb::ColumnFamilyHandle* idempotency() const { return handles_[3]; }
+  rocksdb::ColumnFamilyHandle* metadata() const { return handles_[4]; }
+
+  std::string Get(rocksdb::ColumnFamilyHandle* family, const std::string& key) const {
+    std::string value;
+    Check(db_->Get(rocksdb::ReadOptions(), family, key, &value));
+    return value;
+  }
+  void Put(rocksdb::ColumnFamilyHandle* family, const std::string& key, const std::string& value) {
+    Check(db_->Put(rocksdb::WriteOptions(), family, key, value));
+  }
+  void Delete(rocksdb::ColumnFamilyHandle* family, const std::string& key) {
+    Check(db_->Delete(rocksdb::WriteOptions(), family, key));
+  }
+  /// Deletes every key of `family`.
+  void Clear(rocksdb::ColumnFamilyHandle* family) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) Delete(family, it->key().ToString());
+    Check(it->status());
+  }
+
+ private:
+  /// Tampering that does not happen is a broken test, not a finding.
+  static void Check(const rocksdb::Status& status) {
+    if (!status.ok()) throw std::runtime_error("raw RocksDB: " + status.ToString());
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+class TamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = OpenLog();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    Log& log = **opened;
+    for (std::uint64_t first = 1; first <= kEvents; first += kAppendsPerBatch) {
+      std::vector<AppendRequest> batch;
+      for (std::uint64_t sequence = first; sequence < first + kAppendsPerBatch; ++sequence) {
+        AppendRequest request;
+        request.event.stream = fmt::format("account-{}", sequence % 7);
+        request.event.payload = Payload(sequence);
+        request.metadata.platform = "platform-1";
+        request.idempotency_scope = "platform-1";
+        if (sequence % 3 == 0) request.idempotency_key = fmt::format("key-{}", sequence);
+        batch.push_back(std::move(request));
+      }
+      auto results = log.Append(std::move(batch));
+      ASSERT_TRUE(results.ok()) << results.status().ToString();
+    }
+    head_ = log.Head();
+    ASSERT_EQ(head_.sequence.value, kEvents);
+    for (std::uint64_t sequence : {kEvents / 2, kEvents - 10}) {
+      auto events = log.ReadRange(SequenceNumber{sequence}, 1);
+      ASSERT_TRUE(events.ok() && events->size() == 1);
+      audited_.push_back(ChainPoint{SequenceNumber{sequence}, events->front().hash()});
+    }
+  }
+
+  Result<std::unique_ptr<Log>> OpenLog() {
+    LogOptions options;
+    options.path = directory_.Child("log");
+    options.create_if_missing = true;
+    options.logger = quiet_;
+    return Log::Open(std::move(options));
+  }
+
+  /// Reopens the log and verifies it from `from`.
+  VerifyReport VerifyFrom(std::optional<ChainPoint> from) {
+    auto opened = OpenLog();
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    if (!opened.ok()) return {};
+    auto report = (*opened)->Verify(from);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : VerifyReport{};
+  }
+
+  std::string path() const { return directory_.Child("log"); }
+
+  TempDir directory_;
+  std::shared_ptr<spdlog::logger> quiet_ = std::make_shared<spdlog::logger>("tamper");
+  ChainPoint head_;
+  /// Points an auditor kept: events 150 and 290.
+  std::vector<ChainPoint> audited_;
+};
+
+TEST_F(TamperTest, UntouchedLogVerifiesFromGenesisAndFromAnAuditedPoint) {
+  VerifyReport from_genesis = VerifyFrom(std::nullopt);
+  EXPECT_TRUE(from_genesis.ok) << from_genesis.problem;
+  EXPECT_EQ(from_genesis.events_checked, kEvents);
+  EXPECT_EQ(from_genesis.last_good, head_);
+
+  VerifyReport from_midpoint = VerifyFrom(audited_[0]);
+  EXPECT_TRUE(from_midpoint.ok) << from_midpoint.problem;
+  EXPECT_EQ(from_midpoint.events_checked, kEvents - audited_[0].sequence.value);
+  EXPECT_EQ(from_midpoint.last_good, from_genesis.last_good);
+
+  ChainPoint forged = audited_[0];
+  forged.hash[0] ^= 0x01;
+  VerifyReport from_forged = VerifyFrom(forged);
+  EXPECT_FALSE(from_forged.ok);
+  EXPECT_EQ(from_forged.first_bad_sequence, forged.sequence);
+}
+
+TEST_F(TamperTest, FlippedByteIsNamedWhereverItFalls) {
+  constexpr std::uint64_t kVictim = 137;
+  std::string original;
+  {
+    RawDatabase raw(path());
+    original = raw.Get(raw.events(), EventKey(kVictim));
+  }
+  const std::size_t payload_at = original.find(Payload(kVictim));
+  ASSERT_NE(payload_at, std::string::npos);
+  // The root offset, the middle of the envelope, the payload, the envelope's last byte and
+  // the stored hash's last byte.
+  const std::size_t envelope_bytes = original.size() - kHashBytes;
+  for (std::size_t offset : {std::size_t{0}, envelope_bytes / 2, payload_at + 3, envelope_bytes - 1,
+                             original.size() - 1}) {
+    SCOPED_TRACE(fmt::format("byte {} of {}", offset, original.size()));
+    {
+      RawDatabase raw(path());
+      std::string altered = original;
+      altered[offset] = static_cast<char>(altered[offset] ^ 0x20);
+      raw.Put(raw.events(), EventKey(kVictim), altered);
+    }
+    VerifyReport report = VerifyFrom(std::nullopt);
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.first_bad_sequence.value, kVictim) << report.problem;
+    {
+      RawDatabase raw(path());
+      raw.Put(raw.events(), EventKey(kVictim), original);
+    }
+  }
+  EXPECT_TRUE(VerifyFrom(std::nullopt).ok);
+}
+
+TEST_F(TamperTest, DeletedEventIsNamed) {
+  {
+    RawDatabase raw(path());
+    raw.Delete(raw.events(), EventKey(150));
+  }
+  VerifyReport report = VerifyFrom(std::nullopt);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_sequence.value, 150u) << report.problem;
+}
+
+TEST_F(TamperTest, SwappedEventsAreNamedAtTheFirst) {
+  {
+    RawDatabase raw(path());
+    std::string first = raw.Get(raw.events(), EventKey(150));
+    std::string second = raw.Get(raw.events(), EventKey(151));
+    raw.Put(raw.events(), EventKey(150), second);
+    raw.Put(raw.events(), EventKey(151), first);
+  }
+  VerifyReport report = VerifyFrom(std::nullopt);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_sequence.value, 150u) << report.problem;
+}
+
+TEST_F(TamperTest, MissingLastEventIsRefusedOnOpen) {
+  {
+    RawDatabase raw(path());
+    raw.Delete(raw.events(), EventKey(kEvents));
+  }
+  auto opened = OpenLog();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(fmt::format("sequence {}", kEvents)));
+}
+
+/// Cuts the last `count` events off and rewrites the head to the new last event.
+void TruncateTail(RawDatabase& raw, std::uint64_t count) {
+  for (std::uint64_t sequence = kEvents - count + 1; sequence <= kEvents; ++sequence) {
+    raw.Delete(raw.events(), EventKey(sequence));
+  }
+  const std::string last = raw.Get(raw.events(), EventKey(kEvents - count));
+  raw.Put(raw.metadata(), "head",
+          EventKey(kEvents - count) + last.substr(last.size() - kHashBytes));
+}
+
+constexpr std::uint64_t kCut = 20;
+
+/// What a consistent cut must also remove: the log keeps state derived from, or vouching
+/// for, the events past the new head.
+enum class Leftover { kNone, kIndex, kAcknowledgedHeadMarker };
+
+class TruncationTest : public TamperTest {
+ protected:
+  void Truncate(Leftover leftover) {
+    {
+      RawDatabase raw(path());
+      TruncateTail(raw, kCut);
+      // The stream and idempotency indexes cover the cut events: the log rebuilds them from
+      // the events on open when they are gone.
+      if (leftover != Leftover::kIndex) {
+        raw.Clear(raw.streams());
+        raw.Clear(raw.idempotency());
+      }
+    }
+    // The marker file names the last head the log acknowledged (the log's head_marker.h).
+    if (leftover != Leftover::kAcknowledgedHeadMarker) {
+      std::filesystem::remove(std::filesystem::path(path()) / "ACKNOWLEDGED_HEAD");
+    }
+  }
+};
+
+TEST_F(TruncationTest, ConsistentCutIsCaughtByAnAuditedPoint) {
+  Truncate(Leftover::kNone);
+  const std::uint64_t new_head = kEvents - kCut;
+  VerifyReport from_genesis = VerifyFrom(std::nullopt);
+  EXPECT_TRUE(from_genesis.ok) << "a consistent cut is invisible to the chain alone";
+  EXPECT_EQ(from_genesis.last_good.sequence.value, new_head);
+
+  for (const ChainPoint& audited : {head_, audited_[1]}) {
+    SCOPED_TRACE(fmt::format("audited at {}", audited.sequence.value));
+    VerifyReport report = VerifyFrom(audited);
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.first_bad_sequence.value, new_head + 1) << report.problem;
+  }
+}
+
+TEST_F(TruncationTest, CutLeavingTheIndexIsRefusedOnOpen) {
+  Truncate(Leftover::kIndex);
+  auto opened = OpenLog();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(std::to_string(kEvents)));
+}
+
+TEST_F(TruncationTest, CutLeavingTheAcknowledgedHeadMarkerIsRefusedOnOpen) {
+  Truncate(Leftover::kAcknowledgedHeadMarker);
+  auto opened = OpenLog();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(std::to_string(kEvents)));
+}
+
+}  // namespace
+}  // namespace ledger::testing
