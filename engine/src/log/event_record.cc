@@ -1,5 +1,7 @@
 #include "log/event_record.h"
 
+#include <cassert>
+#include <cstdint>
 #include <cstring>
 
 #include "log/sha256.h"
@@ -36,6 +38,9 @@ void EventRecordBuilder::Build(const CommandHeader& header, const EventDraft& dr
   auto correlation = Text(b, m.correlation_id);
   auto causation = Text(b, m.causation_id);
   auto previous = Bytes(b, placement.previous_hash.data(), placement.previous_hash.size());
+  // The payload is a FlatBuffers buffer of its own with 8-byte fields: align it so readers
+  // can use it in place.
+  b.ForceVectorAlignment(draft.payload.size(), 1, 8);
   auto payload = Bytes(b, draft.payload.data(), draft.payload.size());
 
   schema::EnvelopeBuilder fields(b);
@@ -64,7 +69,14 @@ std::string_view EventRecordBuilder::envelope() const {
   return {reinterpret_cast<const char*>(builder_.GetBufferPointer()), builder_.GetSize()};
 }
 
+Status CopyAndCheckRecord(std::string_view stored, std::string* aligned,
+                          const schema::Envelope** envelope) {
+  aligned->assign(stored.data(), stored.size());
+  return CheckRecordShape(*aligned, envelope);
+}
+
 Status CheckRecordShape(std::string_view record, const schema::Envelope** envelope) {
+  assert(reinterpret_cast<std::uintptr_t>(record.data()) % 8 == 0);
   if (record.size() <= kHashBytes) return Status::Corruption("event record is too short");
   std::string_view bytes = EnvelopeBytes(record);
   flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());

@@ -45,7 +45,14 @@ class EventRecordBuilder {
 
 /// Checks a stored record's shape: long enough, and an envelope the FlatBuffers verifier
 /// accepts. Sets `*envelope` to it. Says nothing of the chain: see the verify walk.
+/// REQUIRES: `record` starts at an address aligned for FlatBuffers (8 bytes), as a
+/// std::string's buffer does. RocksDB values do not: use CopyAndCheckRecord for them.
 Status CheckRecordShape(std::string_view record, const schema::Envelope** envelope);
+
+/// Copies `stored` (a value as RocksDB hands it out, at any address) into `*aligned`, then
+/// checks it there; `*envelope` points into `*aligned`.
+Status CopyAndCheckRecord(std::string_view stored, std::string* aligned,
+                          const schema::Envelope** envelope);
 
 std::string_view EnvelopeBytes(std::string_view record);
 Hash256 StoredHash(std::string_view record);

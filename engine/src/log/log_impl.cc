@@ -110,7 +110,8 @@ Status LogImpl::Recover() {
   }
   if (head.sequence.value > 0) {
     const schema::Envelope* envelope = nullptr;
-    Status shape = CheckRecordShape(it->value().ToStringView(), &envelope);
+    std::string record;
+    Status shape = CopyAndCheckRecord(it->value().ToStringView(), &record, &envelope);
     if (!shape.ok()) {
       return Status::Corruption(
           fmt::format("event {} (the head): {}", head.sequence.value, shape.message()));
@@ -169,11 +170,12 @@ Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
   std::unique_ptr<rocksdb::Iterator> it(
       store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
   std::string previous_key;
+  std::string aligned;
   for (it->Seek(EventKey(after.Next())); it->Valid(); it->Next()) {
     SequenceNumber sequence;
     if (!ParseEventKey(it->key().ToStringView(), &sequence) || sequence > head) break;
     const schema::Envelope* envelope = nullptr;
-    Status shape = CheckRecordShape(it->value().ToStringView(), &envelope);
+    Status shape = CopyAndCheckRecord(it->value().ToStringView(), &aligned, &envelope);
     if (!shape.ok()) {
       return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
     }
@@ -253,11 +255,12 @@ Result<std::vector<RecordedEvent>> LogImpl::ReadRange(SequenceNumber from,
       return Status::Corruption(fmt::format("event {} is missing from the log", expected.value));
     }
     const schema::Envelope* envelope = nullptr;
-    Status shape = CheckRecordShape(it->value().ToStringView(), &envelope);
+    std::string record;
+    Status shape = CopyAndCheckRecord(it->value().ToStringView(), &record, &envelope);
     if (!shape.ok()) {
       return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
     }
-    events.emplace_back(it->value().ToString());
+    events.emplace_back(std::move(record));
     expected = sequence.Next();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the log");

@@ -16,9 +16,11 @@ VerifyReport Bad(VerifyReport report, SequenceNumber sequence, std::string probl
 }
 
 /// Checks one stored record against the previous point of the chain; empty when it holds.
-std::string CheckLink(std::string_view record, SequenceNumber sequence, const Hash256& previous) {
+std::string CheckLink(std::string_view stored, SequenceNumber sequence, const Hash256& previous,
+                      std::string* aligned) {
   const schema::Envelope* envelope = nullptr;
-  Status shape = CheckRecordShape(record, &envelope);
+  Status shape = CopyAndCheckRecord(stored, aligned, &envelope);
+  std::string_view record = *aligned;
   if (!shape.ok()) return shape.message();
   if (envelope->sequence() != sequence.value) {
     return fmt::format("the event stored at sequence {} says it is sequence {}", sequence.value,
@@ -60,6 +62,7 @@ Result<VerifyReport> LogImpl::Verify(std::optional<ChainPoint> from) const {
   std::unique_ptr<rocksdb::Iterator> it(
       store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
   SequenceNumber expected = point.sequence.Next();
+  std::string aligned;
   for (it->Seek(EventKey(expected)); it->Valid() && expected <= head.sequence; it->Next()) {
     SequenceNumber sequence;
     if (!ParseEventKey(it->key().ToStringView(), &sequence)) {
@@ -71,7 +74,7 @@ Result<VerifyReport> LogImpl::Verify(std::optional<ChainPoint> from) const {
                              sequence.value));
     }
     std::string_view record = it->value().ToStringView();
-    if (std::string problem = CheckLink(record, sequence, report.last_good.hash);
+    if (std::string problem = CheckLink(record, sequence, report.last_good.hash, &aligned);
         !problem.empty()) {
       return Bad(report, sequence, std::move(problem));
     }
