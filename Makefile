@@ -53,9 +53,10 @@ clean:
 # libFuzzer over every fuzz target, FUZZ_SECONDS each (60 by default; make test runs a short
 # pass). New crashes land in build/fuzz/crashes; add them to tests/fuzz/corpus/<target>.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = $(notdir $(wildcard tests/fuzz/corpus/*))
 fuzz: deps
 	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS)
+	cmake --build --preset fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
 	@mkdir -p build/fuzz/crashes
 	@for target in $$(ls tests/fuzz/corpus); do \
 	  mkdir -p build/fuzz/corpus/$$target; \
