@@ -157,6 +157,13 @@ LogStore::~LogStore() {
   (void)db_->Close();
 }
 
+Status LogStore::FlushMemtables() {
+  if (read_only_) return Status::Ok();
+  return FromRocks(
+      db_->Flush(rocksdb::FlushOptions(), {events_, streams_, idempotency_, metadata_}),
+      "flushing memtables");
+}
+
 Result<ChainPoint> LogStore::ReadStoredHead() const {
   std::string value;
   Status read = FromRocks(

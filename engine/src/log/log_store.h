@@ -44,6 +44,9 @@ class LogStore {
 
   /// The head stored in the metadata family.
   Result<ChainPoint> ReadStoredHead() const;
+  /// Writes every memtable out (a no-op when read-only), so that the next open has no
+  /// write-ahead log to replay: used on a clean close.
+  Status FlushMemtables();
 
  private:
   LogStore() = default;
