@@ -11,7 +11,7 @@
 // need. Batches hold whole orders (about --batch commands).
 //
 //   domain_bench [--orders=N] [--batch=N] [--callers=N] [--durability=sync|async]
-//                [--scale-orders=N] [--light] [--no-keys] [--keep]
+//                [--scale-orders=N] [--light] [--no-keys] [--keep] [--reopen=PATH]
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -51,6 +52,8 @@ struct Options {
   /// Commands without idempotency keys (both runs), to measure without the key lookups.
   bool no_keys = false;
   bool keep = false;
+  /// Only reopen the ledger kept at this path (by --scale-orders ... --keep) and time it.
+  std::string reopen;
 };
 
 /// One command and the log-level append of the event it yields, for the raw baseline.
@@ -233,6 +236,8 @@ Options Parse(int argc, char** argv) {
       options.light = true;
     } else if (arg == "--no-keys") {
       options.no_keys = true;
+    } else if (name == "--reopen") {
+      options.reopen = value;
     } else if (arg == "--keep") {
       options.keep = true;
     } else {
@@ -400,12 +405,38 @@ int Throughput(const Options& options) {
   return domain.rejected == 0 ? 0 : 1;
 }
 
+/// Opens the ledger at `path` and prints how long it took and where the time went.
+std::unique_ptr<Ledger> TimedOpen(const std::string& path, const Options& options) {
+  Clock::time_point opening = Clock::now();
+  std::unique_ptr<Ledger> ledger = Check(Ledger::Open(MakeLedgerOptions(path, options)), "open");
+  const double seconds = Seconds(opening);
+  const LedgerStats stats = ledger->Stats();
+  std::error_code ignored;
+  std::printf(
+      "reopen: %.2f s (log %.2f s, snapshot of %llu MiB %.2f s, %llu events replayed in "
+      "%.2f s); resident memory %llu MiB\n",
+      seconds, stats.open_log_ms / 1000.0,
+      static_cast<unsigned long long>(
+          std::filesystem::file_size(path + "/domain.snapshot", ignored) >> 20),
+      stats.open_snapshot_ms / 1000.0, static_cast<unsigned long long>(stats.replayed_on_open),
+      stats.open_replay_ms / 1000.0,
+      static_cast<unsigned long long>(StatusKilobytes("VmRSS:") / 1024));
+  return ledger;
+}
+
 int Scale(const Options& options) {
-  BenchDir dir("scale");
-  const std::string path = dir.path() + "/log";
-  std::printf("scale: %llu orders through the domain, batches of ~%zu, %d callers, %s\n",
+  std::unique_ptr<BenchDir> dir;
+  std::string path = "/tmp/ledger-bench-scale-kept";
+  if (options.keep) {
+    std::filesystem::remove_all(path);
+  } else {
+    dir = std::make_unique<BenchDir>("scale");
+    path = dir->path() + "/log";
+  }
+  std::printf("scale: %llu orders through the domain, batches of ~%zu, %d callers, %s%s\n",
               static_cast<unsigned long long>(options.scale_orders), options.batch, options.callers,
-              options.durability == Durability::kSync ? "sync" : "async");
+              options.durability == Durability::kSync ? "sync" : "async",
+              options.no_keys ? ", no idempotency keys" : "");
   std::unique_ptr<Ledger> ledger = Check(Ledger::Open(MakeLedgerOptions(path, options)), "open");
   SetUpDirectory(*ledger, options.callers * 2);
   const RunResult run = RunCallers(options, options.scale_orders / options.callers,
@@ -427,14 +458,18 @@ int Scale(const Options& options) {
   Clock::time_point closing = Clock::now();
   ledger.reset();
   std::printf("close (final snapshot, index flush): %.2f s\n", Seconds(closing));
-  Clock::time_point opening = Clock::now();
-  ledger = Check(Ledger::Open(MakeLedgerOptions(path, options)), "reopen");
-  std::printf(
-      "reopen: %.2f s (%llu events replayed after the snapshot), resident memory %llu MiB\n",
-      Seconds(opening), static_cast<unsigned long long>(ledger->Stats().replayed_on_open),
-      static_cast<unsigned long long>(StatusKilobytes("VmRSS:") / 1024));
-  if (options.keep) std::printf("kept: %s\n", path.c_str());
+  ledger = TimedOpen(path, options);
+  if (options.keep)
+    std::printf("kept: %s (time a reopen with --reopen=%s)\n", path.c_str(), path.c_str());
   return run.rejected == 0 ? 0 : 1;
+}
+
+int Reopen(const Options& options) {
+  std::unique_ptr<Ledger> ledger = TimedOpen(options.reopen, options);
+  std::printf("orders %llu, transactions %llu\n",
+              static_cast<unsigned long long>(ledger->Stats().orders),
+              static_cast<unsigned long long>(ledger->Stats().transactions));
+  return 0;
 }
 
 }  // namespace
@@ -442,6 +477,7 @@ int Scale(const Options& options) {
 
 int main(int argc, char** argv) {
   const ledger::bench::Options options = ledger::bench::Parse(argc, argv);
+  if (!options.reopen.empty()) return ledger::bench::Reopen(options);
   if (options.scale_orders > 0) return ledger::bench::Scale(options);
   return ledger::bench::Throughput(options);
 }

@@ -85,19 +85,19 @@ class SnapshotJob final : public WriteJob {
 
   void Complete(const Status& status) override {
     Status outcome = status.ok() ? written_ : status;
-    if (outcome.ok())
-      outcome = domain::PublishSnapshotFile(impl_.snapshot_temp_path(), impl_.snapshot_path());
-    if (outcome.ok()) {
-      impl_.snapshot_sequence.store(position_.sequence.value);
-      impl_.snapshots_written.fetch_add(1);
-      impl_.logger->info("domain snapshot written at sequence {}", position_.sequence.value);
-    } else {
-      std::error_code ignored;
-      std::filesystem::remove(impl_.snapshot_temp_path(), ignored);
-      impl_.logger->warn("domain snapshot not written: {}", outcome.ToString());
+    if (!outcome.ok()) {
+      impl_.FinishSnapshot(position_, outcome, std::move(done_));
+      return;
     }
-    impl_.snapshot_queued.store(false);
-    done_(outcome);
+    // Syncing hundreds of MB must hold up neither the writer nor the commit thread.
+    Ledger::Impl& impl = impl_;
+    std::lock_guard lock(impl.publisher_mutex);
+    impl.publisher = std::thread([&impl, position = position_, done = std::move(done_)]() mutable {
+      { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
+      Status published =
+          domain::PublishSnapshotFile(impl.snapshot_temp_path(), impl.snapshot_path());
+      impl.FinishSnapshot(position, published, std::move(done));
+    });
   }
 
  private:
@@ -185,8 +185,26 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
   return CommandResult{ResultCode::kAccepted, {}, appended->first_sequence, 1};
 }
 
+void Ledger::Impl::FinishSnapshot(const ChainPoint& position, const Status& outcome,
+                                  std::function<void(Status)> done) {
+  if (outcome.ok()) {
+    snapshot_sequence.store(position.sequence.value);
+    snapshots_written.fetch_add(1);
+    logger->info("domain snapshot written at sequence {}", position.sequence.value);
+  } else {
+    std::error_code ignored;
+    std::filesystem::remove(snapshot_temp_path(), ignored);
+    logger->warn("domain snapshot not written: {}", outcome.ToString());
+  }
+  snapshot_queued.store(false);
+  done(outcome);
+}
+
 bool Ledger::Impl::QueueSnapshot(std::function<void(Status)> done) {
   if (snapshot_queued.exchange(true)) return false;
+  // The previous snapshot's publisher is done (it cleared snapshot_queued last thing).
+  std::lock_guard lock(publisher_mutex);
+  if (publisher.joinable()) publisher.join();
   events_since_snapshot.store(0);
   (void)log->Submit(MakeSnapshotJob(*this, std::move(done)));
   return true;

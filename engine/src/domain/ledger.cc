@@ -44,12 +44,20 @@ Status Replay(domain::State& state, const RecordedEvent& recorded) {
   return Status::Ok();
 }
 
+std::uint64_t MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now() - start)
+                                        .count());
+}
+
 }  // namespace
 
 Status Ledger::Impl::Recover() {
   const ChainPoint head = log->Head();
   ChainPoint position;
+  auto start = std::chrono::steady_clock::now();
   Status read = domain::ReadSnapshotFile(snapshot_path(), &state, &position);
+  open_snapshot_ms = MillisecondsSince(start);
   bool usable = read.ok() && position.sequence <= head.sequence;
   if (usable && position.sequence.value > 0) {
     Result<std::vector<RecordedEvent>> at = log->ReadRange(position.sequence, 1);
@@ -64,6 +72,7 @@ Status Ledger::Impl::Recover() {
     position = ChainPoint{};
   }
   snapshot_sequence.store(position.sequence.value);
+  start = std::chrono::steady_clock::now();
   SequenceNumber next = position.sequence.Next();
   while (next <= head.sequence) {
     Result<std::vector<RecordedEvent>> events = log->ReadRange(next, limits::kReadEventsMax);
@@ -77,8 +86,11 @@ Status Ledger::Impl::Recover() {
     }
   }
   state.applied_through = head.sequence;
-  logger->info("domain state at sequence {}: snapshot at {}, {} events replayed",
-               head.sequence.value, position.sequence.value, replayed_on_open);
+  open_replay_ms = MillisecondsSince(start);
+  logger->info(
+      "domain state at sequence {}: snapshot at {} read in {} ms, {} events replayed in {} ms",
+      head.sequence.value, position.sequence.value, open_snapshot_ms, replayed_on_open,
+      open_replay_ms);
   return Status::Ok();
 }
 
@@ -89,9 +101,11 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   if (options.snapshot_path.empty()) options.snapshot_path = options.log.path + "/domain.snapshot";
   impl->logger = options.logger ? options.logger : spdlog::default_logger();
   impl->options = std::move(options);
+  const auto start = std::chrono::steady_clock::now();
   Result<std::unique_ptr<Log>> log = Log::Open(impl->options.log);
   if (!log.ok()) return log.status();
   impl->log = std::move(log).value();
+  impl->open_log_ms = MillisecondsSince(start);
   if (Status recovered = impl->Recover(); !recovered.ok()) return recovered;
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
@@ -108,6 +122,8 @@ Ledger::~Ledger() {
     if (!written.ok()) impl_->logger->warn("no snapshot on close: {}", written.ToString());
   }
   impl_->log.reset();
+  std::lock_guard lock(impl_->publisher_mutex);
+  if (impl_->publisher.joinable()) impl_->publisher.join();
 }
 
 void Ledger::ExecuteAsync(std::vector<CommandRequest> batch, ExecuteCallback done) {
@@ -178,6 +194,9 @@ LedgerStats Ledger::Stats() const {
   stats.snapshot_sequence = SequenceNumber{impl_->snapshot_sequence.load()};
   stats.snapshots_written = impl_->snapshots_written.load();
   stats.replayed_on_open = impl_->replayed_on_open;
+  stats.open_log_ms = impl_->open_log_ms;
+  stats.open_snapshot_ms = impl_->open_snapshot_ms;
+  stats.open_replay_ms = impl_->open_replay_ms;
   return stats;
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "domain/state.h"
@@ -39,6 +40,9 @@ struct Ledger::Impl {
   std::atomic<std::uint64_t> snapshot_sequence{0};
   std::atomic<std::uint64_t> snapshots_written{0};
   std::uint64_t replayed_on_open = 0;
+  std::uint64_t open_log_ms = 0;
+  std::uint64_t open_snapshot_ms = 0;
+  std::uint64_t open_replay_ms = 0;
 
   std::string snapshot_path() const { return options.snapshot_path; }
   std::string snapshot_temp_path() const { return options.snapshot_path + ".tmp"; }
@@ -56,6 +60,12 @@ struct Ledger::Impl {
   Status Recover();
   /// Queues a snapshot job; `done` gets its outcome. False when one is already queued.
   bool QueueSnapshot(std::function<void(Status)> done);
+  /// Records a snapshot's outcome, clears `snapshot_queued` and calls `done`.
+  void FinishSnapshot(const ChainPoint& position, const Status& outcome,
+                      std::function<void(Status)> done);
+  /// Fsyncs and publishes the last snapshot file; joined before the next one and on close.
+  std::mutex publisher_mutex;
+  std::thread publisher;
 };
 
 /// Builds the WriteJob that decides and stages a batch of commands.

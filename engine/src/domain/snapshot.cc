@@ -46,8 +46,15 @@ class Writer {
     return fd_ < 0 ? Errno("creating", path_) : Status::Ok();
   }
   void Bytes(const void* data, std::size_t size) {
+    if (size == 0) return;
     XXH3_64bits_update(hash_, data, size);
     const char* bytes = static_cast<const char*>(data);
+    if (size >= kBufferBytes) {
+      // Large records (the id table, orders, transactions) are written from where they are.
+      Flush();
+      WriteFully(bytes, size);
+      return;
+    }
     while (size > 0 && status_.ok()) {
       std::size_t room = kBufferBytes - buffer_.size();
       std::size_t take = std::min(room, size);
@@ -71,24 +78,28 @@ class Writer {
     Value<std::uint64_t>(items.size());
     Bytes(items.data(), items.size() * sizeof(T));
   }
-  /// Appends the checksum, flushes and fsyncs.
+  /// Appends the checksum and flushes (to the OS; PublishSnapshotFile fsyncs).
   Status Finish() {
     std::uint64_t digest = XXH3_64bits_digest(hash_);
     buffer_.append(reinterpret_cast<const char*>(&digest), sizeof digest);
     Flush();
-    if (status_.ok() && ::fdatasync(fd_) != 0) status_ = Errno("syncing", path_);
     return status_;
   }
 
  private:
-  void Flush() {
-    std::size_t done = 0;
-    while (status_.ok() && done < buffer_.size()) {
-      ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  void WriteFully(const char* bytes, std::size_t size) {
+    while (status_.ok() && size > 0) {
+      ssize_t n = ::write(fd_, bytes, size);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) status_ = Errno("writing", path_);
-      if (n > 0) done += static_cast<std::size_t>(n);
+      if (n > 0) {
+        bytes += n;
+        size -= static_cast<std::size_t>(n);
+      }
     }
+  }
+  void Flush() {
+    WriteFully(buffer_.data(), buffer_.size());
     buffer_.clear();
   }
 
@@ -182,6 +193,11 @@ Status WriteSnapshotFile(const State& state, const ChainPoint& position,
 }
 
 Status PublishSnapshotFile(const std::string& temp_path, const std::string& path) {
+  const int file = ::open(temp_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (file < 0) return Errno("opening", temp_path);
+  const int data_synced = ::fdatasync(file);
+  ::close(file);
+  if (data_synced != 0) return Errno("syncing", temp_path);
   if (::rename(temp_path.c_str(), path.c_str()) != 0) return Errno("renaming", temp_path);
   std::string directory = std::filesystem::path(path).parent_path().string();
   if (directory.empty()) directory = ".";

@@ -20,8 +20,9 @@
 //
 // Raw records tie a snapshot to the build's struct layout and currency table; the format
 // version and the digest change with them, and a snapshot that does not match is ignored
-// (the state is then rebuilt from the whole log). Written to "<path>.tmp", fsynced, renamed
-// over <path> once the position it covers is durable, then the directory is fsynced.
+// (the state is then rebuilt from the whole log). Written to "<path>.tmp" in the writer
+// thread; once the position it covers is durable, fsynced and renamed over <path> on another
+// thread, then the directory is fsynced.
 // Thread-safety: the caller holds the state exclusively (or knows nobody mutates it).
 #pragma once
 
@@ -37,10 +38,11 @@ inline constexpr char kSnapshotMagic[4] = {'L', 'G', 'D', 'S'};
 /// Bump when any raw record (OrderState, TransactionState, IdTable::Slot) changes layout.
 inline constexpr std::uint32_t kSnapshotFormatVersion = 1;
 
-/// Writes `state`, which covers the log up to `position`, to `temp_path` and fsyncs it.
+/// Writes `state`, which covers the log up to `position`, to `temp_path` (not yet synced).
 Status WriteSnapshotFile(const State& state, const ChainPoint& position,
                          const std::string& temp_path);
-/// Renames `temp_path` over `path` and fsyncs the directory.
+/// Fsyncs `temp_path`, renames it over `path` and fsyncs the directory. Slow (the whole
+/// file reaches the disk), so it runs off the writer thread.
 Status PublishSnapshotFile(const std::string& temp_path, const std::string& path);
 
 /// Reads the snapshot at `path` into `*state` and its position into `*position`.

@@ -43,11 +43,21 @@ class Reader {
   }
 
   void Bytes(void* out, std::size_t size, bool hashed = true) {
-    if (!Expect(size <= remaining_)) return;
+    if (!Expect(size <= remaining_) || size == 0) return;
     char* bytes = static_cast<char*>(out);
-    std::size_t wanted = size;
+    const std::size_t wanted = size;
+    const std::size_t buffered = std::min(size, buffer_.size() - position_);
+    if (buffered > 0) std::memcpy(bytes, buffer_.data() + position_, buffered);
+    position_ += buffered;
+    bytes += buffered;
+    size -= buffered;
+    if (size >= kBufferBytes) {
+      // Large records (the id table, orders, transactions) go straight to their vectors.
+      if (!ReadFully(bytes, size)) return;
+      size = 0;
+    }
     while (size > 0 && ok_) {
-      if (position_ == buffer_.size() && !Fill()) return;
+      if (!Fill()) return;
       std::size_t take = std::min(size, buffer_.size() - position_);
       std::memcpy(bytes, buffer_.data() + position_, take);
       position_ += take;
@@ -93,6 +103,20 @@ class Reader {
   }
 
  private:
+  bool ReadFully(char* out, std::size_t size) {
+    while (size > 0) {
+      ssize_t n = ::read(fd_, out, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ok_ = false;
+        return false;
+      }
+      out += n;
+      size -= static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
   bool Fill() {
     buffer_.resize(kBufferBytes);
     ssize_t n;

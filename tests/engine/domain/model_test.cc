@@ -95,6 +95,60 @@ void ExpectBalancesMatch(const Ledger& ledger, const ReferenceModel& model, cons
   }
 }
 
+/// Runs `commands` random commands in random-sized batches through both; stops at the first
+/// disagreement. Returns how often each result code came up.
+std::map<domain::ResultCode, std::size_t> RunAndCompare(Ledger& ledger, ReferenceModel& model,
+                                                        ModelGenerator& generator,
+                                                        std::uint64_t seed, std::size_t commands) {
+  std::map<domain::ResultCode, std::size_t> seen;
+  std::mt19937_64 sizes(seed);
+  for (std::size_t done = 0; done < commands;) {
+    const std::size_t size = std::min<std::size_t>(1 + sizes() % 128, commands - done);
+    std::vector<CommandRequest> batch;
+    std::vector<domain::ResultCode> expected;
+    // The model decides each command in batch order, as the writer will.
+    for (std::size_t i = 0; i < size; ++i) {
+      CommandRequest request = generator.Next();
+      expected.push_back(model.Execute(request.principal, request.command));
+      batch.push_back(std::move(request));
+    }
+    std::vector<CommandRequest> copy = batch;
+    auto results = ledger.Execute(std::move(batch));
+    EXPECT_TRUE(results.ok()) << results.status().ToString();
+    if (!results.ok()) return seen;
+    for (std::size_t i = 0; i < size; ++i) {
+      const CommandResult& result = (*results)[i];
+      ++seen[result.code];
+      if (result.code == expected[i]) continue;
+      ADD_FAILURE() << "command " << done + i << " (seed " << seed
+                    << "): " << domain::CommandName(copy[i].command) << " by "
+                    << copy[i].principal.Actor() << ": engine "
+                    << domain::ResultCodeName(result.code) << " ('" << result.message
+                    << "'), model " << domain::ResultCodeName(expected[i]);
+      return seen;
+    }
+    done += size;
+  }
+  return seen;
+}
+
+/// The books rebuilt from the log: no request left a wallet negative, and every
+/// organization's accounts sum to zero in each currency.
+void ExpectBooksBalance(const Journal& journal, std::size_t commands) {
+  EXPECT_GT(journal.postings, commands / 10);
+  EXPECT_EQ(journal.requests_leaving_wallet_negative, 0u);
+  std::map<std::pair<std::string, std::string>, std::int64_t> trial;  // (org, currency)
+  for (const auto& [account, balance] : journal.accounts) {
+    const std::string& name = account.first;
+    const std::size_t colon = name.find(':');
+    std::string platform = name.substr(colon + 1, name.find('/') - colon - 1);
+    trial[{journal.organization_of.at(platform), account.second}] += balance;
+  }
+  for (const auto& [key, sum] : trial) {
+    EXPECT_EQ(sum, 0) << "trial balance of " << key.first << " in " << key.second;
+  }
+}
+
 TEST(RandomizedModel, EngineAndReferenceModelAgreeAndTheBooksBalance) {
   const std::uint64_t seed = SeedFromEnvironment();
   const std::size_t commands = CommandsFromEnvironment();
@@ -109,55 +163,17 @@ TEST(RandomizedModel, EngineAndReferenceModelAgreeAndTheBooksBalance) {
   ASSERT_NE(ledger, nullptr);
   ReferenceModel model;
   ModelGenerator generator(seed, model);
-  {
-    auto setup = ledger->Execute(generator.Setup());
-    ASSERT_TRUE(setup.ok());
-    for (const CommandResult& result : *setup) ASSERT_TRUE(result.ok()) << result.message;
-  }
+  auto setup = ledger->Execute(generator.Setup());
+  ASSERT_TRUE(setup.ok());
+  for (const CommandResult& result : *setup) ASSERT_TRUE(result.ok()) << result.message;
 
-  std::map<domain::ResultCode, std::size_t> seen;
-  std::mt19937_64 sizes(seed);
-  for (std::size_t done = 0; done < commands;) {
-    const std::size_t size = std::min<std::size_t>(1 + sizes() % 128, commands - done);
-    std::vector<CommandRequest> batch;
-    std::vector<domain::ResultCode> expected;
-    // The model decides each command in batch order, as the writer will.
-    for (std::size_t i = 0; i < size; ++i) {
-      CommandRequest request = generator.Next();
-      expected.push_back(model.Execute(request.principal, request.command));
-      batch.push_back(std::move(request));
-    }
-    std::vector<CommandRequest> copy = batch;
-    auto results = ledger->Execute(std::move(batch));
-    ASSERT_TRUE(results.ok()) << results.status().ToString();
-    for (std::size_t i = 0; i < size; ++i) {
-      const CommandResult& result = (*results)[i];
-      ++seen[result.code];
-      ASSERT_EQ(domain::ResultCodeName(result.code), domain::ResultCodeName(expected[i]))
-          << "command " << done + i << " (seed " << seed
-          << "): " << domain::CommandName(copy[i].command) << " by " << copy[i].principal.Actor()
-          << ": engine said '" << result.message << "'";
-    }
-    done += size;
-  }
+  auto seen = RunAndCompare(*ledger, model, generator, seed, commands);
   for (const auto& [code, count] : seen) {
     std::cout << "  " << domain::ResultCodeName(code) << ": " << count << "\n";
   }
   EXPECT_GE(seen.size(), 30u) << "the generator should reach most rules";
-
   Journal journal = ReadJournal(ledger->log());
-  EXPECT_GT(journal.postings, commands / 10);
-  EXPECT_EQ(journal.requests_leaving_wallet_negative, 0u);
-  std::map<std::pair<std::string, std::string>, std::int64_t> trial;  // (org, currency)
-  for (const auto& [account, balance] : journal.accounts) {
-    const std::string& name = account.first;
-    const std::size_t colon = name.find(':');
-    std::string platform = name.substr(colon + 1, name.find('/') - colon - 1);
-    trial[{journal.organization_of.at(platform), account.second}] += balance;
-  }
-  for (const auto& [key, sum] : trial) {
-    EXPECT_EQ(sum, 0) << "trial balance of " << key.first << " in " << key.second;
-  }
+  ExpectBooksBalance(journal, commands);
   ExpectBalancesMatch(*ledger, model, journal, "live");
   EXPECT_GT(ledger->Stats().snapshots_written, 0u);
 

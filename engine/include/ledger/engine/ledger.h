@@ -100,6 +100,11 @@ struct LedgerStats {
   std::uint64_t snapshots_written = 0;
   /// Events replayed from the log on Open (after the snapshot).
   std::uint64_t replayed_on_open = 0;
+  /// Where Open's time went, milliseconds: opening the log (RocksDB, index tail), reading the
+  /// snapshot, replaying the log after it.
+  std::uint64_t open_log_ms = 0;
+  std::uint64_t open_snapshot_ms = 0;
+  std::uint64_t open_replay_ms = 0;
 };
 
 class Ledger {

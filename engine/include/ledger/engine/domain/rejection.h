@@ -2,8 +2,10 @@
 // named rule. Names read as sentences; each rule has exactly one code and its own test.
 //
 // The codes are grouped by the step of the fixed check order that produces them
-// (docs/domain.md, "Order of checks"): when a command breaks several rules, the rule of the
-// earliest step wins, and within a step the order given in docs/domain.md.
+// (docs/domain.md, "The order of checks"): when a command breaks several rules, the rule of
+// the earliest step wins, and within a step the order given in docs/domain.md. The not-found
+// codes of step 2 are also step-3 results when a command names a user or platforms beyond
+// its target (a role grant's user and platform list).
 // Values are stable (they may be sent on the wire): append only, never renumber.
 // Thread-safety: plain values and pure functions.
 #pragma once
