@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "access.h"
 #include "visibility.h"
 
 namespace ledger::server {
@@ -48,8 +49,14 @@ Result<VisibleEvents> ReadVisibleStream(Ledger& ledger, const domain::Principal&
     return out;
   }
   // Every event of a stream belongs to the same organization and platform.
-  if (!MayRead(ledger, principal, read->front().envelope())) {
-    out.not_found = true;
+  const schema::Envelope& first = read->front().envelope();
+  if (!MayRead(ledger, principal, first)) {
+    const bool same_environment = principal.environment == schema::Environment::Unspecified ||
+                                  first.environment() == principal.environment;
+    Access access = CheckAccess(ledger, principal, ReadActions(first.type()), TargetOf(first),
+                                [&] { return same_environment; });
+    out.forbidden = access == Access::kForbidden;
+    out.not_found = !out.forbidden;
     return out;
   }
   std::size_t bytes = 0;

@@ -26,6 +26,8 @@ struct VisibleEvents {
   std::uint64_t head = 0;
   /// ReadStream: the stream does not exist or the principal may not see it.
   bool not_found = false;
+  /// ReadStream: the principal sees the stream's organization but may not read it.
+  bool forbidden = false;
 };
 
 /// Scans at most `max_count` events from `from` (≥ 1) and keeps the visible ones, stopping

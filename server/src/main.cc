@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "ledger/engine/ledger.h"
+#include "ledger/projections/projector.h"
 #include "ledger/server/config.h"
 #include "ledger/server/data_directory.h"
 #include "ledger/server/logging.h"
@@ -66,6 +67,16 @@ int Serve(const server::ResolvedConfig& resolved) {
     log.error("cannot open the ledger: {}", opened.status().ToString());
     return kExitFailure;
   }
+  ledger::projections::ProjectorOptions views;
+  views.path = server::ViewsPath(config.data);
+  views.log = &(*opened)->log();
+  views.logger = loggers->projections;
+  auto projector = ledger::projections::Projector::Open(std::move(views));
+  Status projecting = projector.ok() ? (*projector)->Start() : projector.status();
+  if (!projecting.ok()) {
+    log.error("cannot start the projections: {}", projecting.ToString());
+    return kExitFailure;
+  }
   server::ServerOptions server_options;
   Status parsed =
       server::ParseListenAddress(config.listen, &server_options.host, &server_options.port);
@@ -73,7 +84,7 @@ int Serve(const server::ResolvedConfig& resolved) {
   server_options.connections_max = config.connections_max;
   server_options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   server_options.logger = loggers->server;
-  auto started = server::Server::Start(std::move(server_options), **opened, nullptr);
+  auto started = server::Server::Start(std::move(server_options), **opened, projector->get());
   if (!parsed.ok() || !started.ok()) {
     log.error("{}", parsed.ok() ? started.status().ToString() : parsed.ToString());
     return kExitFailure;
@@ -95,7 +106,8 @@ int Serve(const server::ResolvedConfig& resolved) {
   log.info("received {}: shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
   (*started)->Stop();
   started->reset();
-  opened->reset();  // Waits for queued commands, writes a snapshot, closes the log.
+  projector->reset();  // Stops after the batch being applied; views stay consistent.
+  opened->reset();     // Waits for queued commands, writes a snapshot, closes the log.
   log.info("ledgerd stopped cleanly");
   return 0;
 }

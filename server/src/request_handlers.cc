@@ -8,6 +8,7 @@
 #include "command_decoder.h"
 #include "event_reads.h"
 #include "ledger/limits.h"
+#include "query_handlers.h"
 #include "responses.h"
 
 namespace ledger::server {
@@ -185,21 +186,25 @@ void HandleReadStream(const RequestContext& context, const p::ReadStream& body,
     return responder.Fail(p::ErrorCode::InvalidArgument, "a stream name is 1 to 160 bytes");
   }
   Ledger& ledger = context.services.ledger;
-  boost::asio::post(context.services.blocking,
-                    [&ledger, responder, principal = context.identity.principal,
-                     stream = body.stream()->str(), from = body.from_version(),
-                     backward = body.backward(), count = ClampCount(body.max_count())] {
-                      auto read = ReadVisibleStream(ledger, principal, stream, from, backward,
-                                                    count, limits::kResponseEventBytesMax);
-                      if (!read.ok()) {
-                        return responder.Fail(ErrorCodeOf(read.status()), read.status().message());
-                      }
-                      if (read->not_found) {
-                        return responder.Fail(p::ErrorCode::NotFound,
-                                              fmt::format("no stream '{}'", stream));
-                      }
-                      responder.Finish(EventsFrame(responder.request_id(), *read));
-                    });
+  boost::asio::post(
+      context.services.blocking,
+      [&ledger, responder, principal = context.identity.principal, stream = body.stream()->str(),
+       from = body.from_version(), backward = body.backward(),
+       count = ClampCount(body.max_count())] {
+        auto read = ReadVisibleStream(ledger, principal, stream, from, backward, count,
+                                      limits::kResponseEventBytesMax);
+        if (!read.ok()) {
+          return responder.Fail(ErrorCodeOf(read.status()), read.status().message());
+        }
+        if (read->forbidden) {
+          return responder.Fail(p::ErrorCode::Forbidden,
+                                fmt::format("{} may not read '{}'", principal.Actor(), stream));
+        }
+        if (read->not_found) {
+          return responder.Fail(p::ErrorCode::NotFound, fmt::format("no stream '{}'", stream));
+        }
+        responder.Finish(EventsFrame(responder.request_id(), *read));
+      });
 }
 
 }  // namespace
@@ -238,6 +243,15 @@ std::optional<Violation> Dispatch(const RequestContext& context, const p::Reques
       return std::nullopt;
     case p::RequestBody::GetStats:
       HandleGetStats(context, responder);
+      return std::nullopt;
+    case p::RequestBody::Query:
+      HandleQuery(context, *request.body_as_Query(), responder);
+      return std::nullopt;
+    case p::RequestBody::ExportCsv:
+      HandleExport(context, *request.body_as_ExportCsv(), responder);
+      return std::nullopt;
+    case p::RequestBody::RebuildProjections:
+      HandleRebuildProjections(context, *request.body_as_RebuildProjections(), responder);
       return std::nullopt;
     default:
       responder.Fail(p::ErrorCode::InvalidArgument, "unknown or missing request body");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
+#include "ledger/projections/projector.h"
 #include "request_handlers.h"
 #include "responses.h"
 
@@ -60,6 +61,13 @@ std::string BuildStatsFrame(Services& services, std::uint64_t request_id) {
   const LogStats log = services.ledger.log().Stats();
   FlatBufferBuilder b(512);
   std::vector<flatbuffers::Offset<p::ProjectionStats>> projections;
+  if (services.projector != nullptr) {
+    for (const auto& projection : services.projector->Stats().projections) {
+      projections.push_back(p::CreateProjectionStats(
+          b, b.CreateString(std::string(projections::ProjectionName(projection.id))),
+          projection.checkpoint.value, projection.lag, projection.apply_rate_events_per_second));
+    }
+  }
   auto projection_vector = b.CreateVector(projections);
   auto hash = b.CreateVector(log.head.hash.data(), log.head.hash.size());
   p::StatsBuilder stats(b);

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,11 +19,15 @@
 
 namespace ledger::server {
 
+/// Told whether a pushed frame reached the socket (true) or was dropped with its connection.
+using SentCallback = std::function<void(bool written)>;
+
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
-  /// Called on the io thread. `final`: the request is answered.
-  virtual void Deliver(std::string frame, bool final) = 0;
+  /// Called on the io thread. `final`: the request is answered. `on_sent` (may be empty) runs
+  /// once the frame is written or dropped.
+  virtual void Deliver(std::string frame, bool final, SentCallback on_sent) = 0;
 };
 
 class Responder {
@@ -34,11 +39,14 @@ class Responder {
   std::uint64_t request_id() const { return request_id_; }
 
   /// The final response frame.
-  void Finish(std::string frame) const { Send(std::move(frame), true); }
+  void Finish(std::string frame) const { Send(std::move(frame), true, {}); }
   /// Fails the request with `code`.
   void Fail(protocol::ErrorCode code, std::string_view message) const;
-  /// A frame of a streaming response; the request stays in flight.
-  void Push(std::string frame) const { Send(std::move(frame), false); }
+  /// A frame of a streaming response; the request stays in flight. `on_sent` lets a producer
+  /// wait for the client to read before making more (flow control).
+  void Push(std::string frame, SentCallback on_sent = {}) const {
+    Send(std::move(frame), false, std::move(on_sent));
+  }
 
   /// Runs `work` on the io thread (now, when already there).
   template <typename Work>
@@ -51,7 +59,7 @@ class Responder {
   }
 
  private:
-  void Send(std::string frame, bool final) const;
+  void Send(std::string frame, bool final, SentCallback on_sent) const;
 
   std::weak_ptr<ResponseSink> sink_;
   /// Shared: a response finished after the server stopped posts into a context still alive.

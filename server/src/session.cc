@@ -143,7 +143,7 @@ void Session::MakeRoom(std::size_t bytes) {
 }
 
 asio::awaitable<void> Session::WriteLoop() {
-  std::vector<std::string> writing;
+  std::vector<Outgoing> writing;
   std::vector<asio::const_buffer> buffers;
   while (!force_closed_) {
     if (queue_.empty()) {
@@ -155,13 +155,16 @@ asio::awaitable<void> Session::WriteLoop() {
     }
     writing.swap(queue_);
     std::size_t bytes = 0;
-    for (const std::string& frame : writing) {
-      buffers.push_back(asio::buffer(frame));
-      bytes += frame.size();
+    for (const Outgoing& outgoing : writing) {
+      buffers.push_back(asio::buffer(outgoing.frame));
+      bytes += outgoing.frame.size();
     }
     error_code ec;
     co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
     outbound_bytes_ -= bytes;
+    for (Outgoing& outgoing : writing) {
+      if (outgoing.on_sent) outgoing.on_sent(!ec);
+    }
     writing.clear();
     buffers.clear();
     if (ec) break;
@@ -213,17 +216,27 @@ void Session::ArmHeaderDeadline(bool frame_started) {
   }
 }
 
-void Session::Enqueue(std::string frame) {
-  if (closed_) return;
+void Session::Enqueue(std::string frame, SentCallback on_sent) {
+  if (closed_) {
+    if (on_sent) on_sent(false);
+    return;
+  }
   outbound_bytes_ += frame.size();
-  queue_.push_back(std::move(frame));
+  queue_.push_back(Outgoing{std::move(frame), std::move(on_sent)});
   writer_wake_.cancel();
 }
 
-void Session::Deliver(std::string frame, bool final) {
-  if (closed_) return;
+void Session::Deliver(std::string frame, bool final, SentCallback on_sent) {
+  if (closed_) {
+    if (on_sent) on_sent(false);
+    return;
+  }
   if (final) --in_flight_;
-  if (!close_when_flushed_) Enqueue(std::move(frame));
+  if (!close_when_flushed_) {
+    Enqueue(std::move(frame), std::move(on_sent));
+  } else if (on_sent) {
+    on_sent(false);
+  }
   if (!final) return;
   MaybeFinish();
   if (waiting_for_header_ && in_flight_ == 0) ArmHeaderDeadline(false);
@@ -283,6 +296,9 @@ void Session::Close() {
   watchdog_.cancel();
   reader_wake_.cancel();
   subscriptions_.clear();
+  for (Outgoing& outgoing : queue_) {
+    if (outgoing.on_sent) outgoing.on_sent(false);
+  }
   queue_.clear();
   services_.sessions.Remove(id_);
   services_.logger.debug("connection {} closed", peer_);

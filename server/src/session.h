@@ -42,7 +42,7 @@ class Session final : public ResponseSink, public std::enable_shared_from_this<S
   void ForceClose();
   /// The log's durable head moved: wake the subscriptions.
   void OnHeadAdvanced(SequenceNumber head);
-  void Deliver(std::string frame, bool final) override;
+  void Deliver(std::string frame, bool final, SentCallback on_sent) override;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -69,7 +69,7 @@ class Session final : public ResponseSink, public std::enable_shared_from_this<S
   void OnSubscriptionRead(std::uint64_t id, Result<VisibleEvents> read);
   void DropSubscriptions();
 
-  void Enqueue(std::string frame);
+  void Enqueue(std::string frame, SentCallback on_sent = {});
   /// Sends `code` (under `request_id`, 0: the connection) and closes once it is written.
   void Fail(protocol::ErrorCode code, std::string_view message, std::uint64_t request_id = 0);
   void StopReading();
@@ -97,7 +97,11 @@ class Session final : public ResponseSink, public std::enable_shared_from_this<S
   bool waiting_for_header_ = false;
   boost::asio::steady_timer reader_wake_;
 
-  std::vector<std::string> queue_;
+  struct Outgoing {
+    std::string frame;
+    SentCallback on_sent;
+  };
+  std::vector<Outgoing> queue_;
   std::size_t outbound_bytes_ = 0;
   boost::asio::steady_timer writer_wake_;
   bool close_when_flushed_ = false;

@@ -16,6 +16,8 @@ constexpr Action kBankAccountReaders[] = {Action::kViewReports, Action::kAddBank
 constexpr Action kPlatformReaders[] = {Action::kCreatePlatforms, Action::kManageApiKeys};
 constexpr Action kOrganizationReaders[] = {Action::kManageUsers};
 
+}  // namespace
+
 std::span<const Action> ReadActions(EventType type) {
   switch (type) {
     case EventType::OrderCreated:
@@ -46,6 +48,8 @@ std::span<const Action> ReadActions(EventType type) {
   return {};
 }
 
+namespace {
+
 bool IsOrganizationLevel(EventType type) {
   return type == EventType::OrganizationCreated || type == EventType::RoleGranted ||
          type == EventType::RoleRevoked;
@@ -57,14 +61,19 @@ std::string_view View(const flatbuffers::String* text) {
 
 }  // namespace
 
-bool MayRead(const Ledger& ledger, const domain::Principal& principal,
-             const schema::Envelope& envelope) {
-  if (principal.kind == domain::PrincipalKind::kRoot) return true;
+domain::Target TargetOf(const schema::Envelope& envelope) {
   domain::Target target;
   target.organization = View(envelope.organization());
   target.platform =
       IsOrganizationLevel(envelope.type()) ? std::string_view() : View(envelope.platform());
   target.environment = envelope.environment();
+  return target;
+}
+
+bool MayRead(const Ledger& ledger, const domain::Principal& principal,
+             const schema::Envelope& envelope) {
+  if (principal.kind == domain::PrincipalKind::kRoot) return true;
+  const domain::Target target = TargetOf(envelope);
   if (target.organization.empty()) return false;
   for (Action action : ReadActions(envelope.type())) {
     if (ledger.Allowed(principal, action, target)) return true;

@@ -15,6 +15,9 @@
 // Thread-safety: reads the ledger's thread-safe state.
 #pragma once
 
+#include <span>
+
+#include "ledger/engine/domain/permissions.h"
 #include "ledger/engine/domain/principal.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/schema/envelope_generated.h"
@@ -23,5 +26,11 @@ namespace ledger::server {
 
 bool MayRead(const Ledger& ledger, const domain::Principal& principal,
              const schema::Envelope& envelope);
+
+/// The actions any of which lets a principal read events of `type` (empty: root only).
+std::span<const domain::Action> ReadActions(schema::EventType type);
+/// The target an event concerns: its organization, platform (none for organization-level
+/// events) and environment. Views the envelope's strings.
+domain::Target TargetOf(const schema::Envelope& envelope);
 
 }  // namespace ledger::server

@@ -46,6 +46,16 @@ void TestServer::Reopen() {
   auto opened = Ledger::Open(std::move(options));
   if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
   ledger_ = std::move(*opened);
+  projections::ProjectorOptions views;
+  views.path = server::ViewsPath(dir_.Child("data"));
+  views.log = &ledger_->log();
+  views.logger = logger_;
+  auto projector = projections::Projector::Open(std::move(views));
+  if (!projector.ok()) throw std::runtime_error(projector.status().ToString());
+  projector_ = std::move(*projector);
+  if (Status started = projector_->Start(); !started.ok()) {
+    throw std::runtime_error(started.ToString());
+  }
   Start();
 }
 
@@ -58,7 +68,7 @@ void TestServer::Start() {
   options.logger = logger_;
   options.shutdown_drain_timeout = std::chrono::seconds(5);
   if (adjust_) adjust_(options);
-  auto started = server::Server::Start(std::move(options), *ledger_, nullptr);
+  auto started = server::Server::Start(std::move(options), *ledger_, projector_.get());
   if (!started.ok()) throw std::runtime_error(started.status().ToString());
   server_ = std::move(*started);
 }
@@ -66,6 +76,7 @@ void TestServer::Start() {
 void TestServer::StopAndClose() {
   if (server_) server_->Stop();
   server_.reset();
+  projector_.reset();
   ledger_.reset();
 }
 

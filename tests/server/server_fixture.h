@@ -15,6 +15,7 @@
 
 #include "ledger/client/client.h"
 #include "ledger/engine/ledger.h"
+#include "ledger/projections/projector.h"
 #include "ledger/server/server.h"
 #include "support/temp_dir.h"
 
@@ -33,6 +34,7 @@ class TestServer {
   std::uint16_t port() const { return server_->port(); }
   const std::string& root_credential() const { return root_credential_; }
   Ledger& ledger() { return *ledger_; }
+  projections::Projector& projector() { return *projector_; }
   server::Server& server() { return *server_; }
   const std::string& data_directory() const { return dir_.path(); }
   /// Everything the server logged (tests check that no secret ever appears).
@@ -57,6 +59,7 @@ class TestServer {
   std::shared_ptr<std::ostringstream> log_text_;
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<projections::Projector> projector_;
   std::unique_ptr<server::Server> server_;
 };
 

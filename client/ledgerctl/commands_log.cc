@@ -1,0 +1,244 @@
+#include "commands_log.h"
+
+#include <future>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "events.h"
+
+namespace ledger::ctl {
+namespace {
+
+namespace p = protocol;
+
+std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  if (bytes == nullptr) return out;
+  for (auto byte : *bytes) {
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 0xf];
+  }
+  return out;
+}
+
+int PrintEvents(Ctl& ctl, const client::Reply& reply) {
+  if (!reply.ok()) return ctl.ExitCodeOf(reply);
+  const auto* events = reply.body<p::Events>();
+  if (ctl.options.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto* event : *events->events()) list.push_back(EventJson(*event));
+    Ctl::PrintJson(
+        {{"events", list}, {"next", events->next()}, {"head_sequence", events->head_sequence()}});
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto* event : *events->events()) rows.push_back(EventRow(*event));
+  Ctl::PrintTable(EventColumns(), rows);
+  std::cout << "(" << rows.size() << " events; next " << events->next() << ", head "
+            << events->head_sequence() << ")\n";
+  return kExitOk;
+}
+
+void AddRead(CLI::App& app, Ctl& ctl) {
+  auto* read = app.add_subcommand("read", "read the log or one stream")->require_subcommand(1);
+  auto from = std::make_shared<std::uint64_t>(1);
+  auto count = std::make_shared<std::uint32_t>(100);
+  auto* log = read->add_subcommand("log", "events from a sequence on");
+  log->add_option("--from", *from, "first sequence (default 1)");
+  log->add_option("--count", *count, "at most this many (default 100, at most 10000)");
+  log->callback([&ctl, from, count] {
+    ctl.action = [from, count](Ctl& c) {
+      return PrintEvents(c, c.Call(p::RequestBody::ReadLog, [&](auto& b) {
+        return p::CreateReadLog(b, *from, *count).Union();
+      }));
+    };
+  });
+  auto stream = std::make_shared<std::string>();
+  auto backward = std::make_shared<bool>(false);
+  auto version = std::make_shared<std::uint64_t>(0);
+  auto* one = read->add_subcommand("stream", "a stream's events (order/<platform>/<order>...)");
+  one->add_option("--stream", *stream, "stream name")->required();
+  one->add_option("--from", *version, "first version (default: the first, or the last backward)");
+  one->add_flag("--backward", *backward, "newest first");
+  one->add_option("--count", *count, "at most this many (default 100)");
+  one->callback([&ctl, stream, version, backward, count] {
+    ctl.action = [=](Ctl& c) {
+      return PrintEvents(c, c.Call(p::RequestBody::ReadStream, [&](auto& b) {
+        return p::CreateReadStreamDirect(b, stream->c_str(), *version, *backward, *count).Union();
+      }));
+    };
+  });
+}
+
+int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
+  client::Client* client = ctl.Connect();
+  if (client == nullptr) return kExitConnection;
+  if (from == 0) {
+    auto stats = client->Call(p::RequestBody::ReadLog,
+                              [](auto& b) { return p::CreateReadLog(b, UINT64_MAX, 1).Union(); });
+    from = stats.ok() ? stats.body<p::Events>()->head_sequence() + 1 : 1;
+  }
+  std::promise<int> finished;
+  std::once_flag once;
+  std::uint64_t printed = 0;
+  const bool json = ctl.options.json;
+  if (!json) Ctl::PrintTable(EventColumns(), {});
+  client->Send(
+      p::RequestBody::Subscribe, [from](auto& b) { return p::CreateSubscribe(b, from).Union(); },
+      [&](client::Reply reply) {
+        const auto* chunk = reply.body<p::SubscriptionEvents>();
+        if (chunk == nullptr) {
+          ctl.PrintError(reply.error());
+          std::call_once(once, [&] { finished.set_value(ctl.ExitCodeOf(reply)); });
+          return false;
+        }
+        for (const auto* event : *chunk->events()) {
+          if (json) {
+            std::cout << EventJson(*event).dump() << "\n";
+          } else {
+            auto row = EventRow(*event);
+            std::string line;
+            for (const auto& cell : row) line += cell + "  ";
+            std::cout << line << "\n";
+          }
+          if (++printed == count) {
+            std::cout.flush();
+            std::call_once(once, [&] { finished.set_value(kExitOk); });
+            return false;
+          }
+        }
+        std::cout.flush();
+        return true;
+      });
+  return finished.get_future().get();
+}
+
+void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
+  auto from = std::make_shared<std::uint64_t>(0);
+  auto count = std::make_shared<std::uint64_t>(0);
+  auto* tail = app.add_subcommand("tail", "follow the log live (Ctrl-C stops)");
+  tail->add_option("--from", *from, "start at this sequence (default: new events only)");
+  tail->add_option("--count", *count, "stop after this many events (default: never)");
+  tail->callback([&ctl, from, count] {
+    ctl.action = [from, count](Ctl& c) { return Tail(c, *from, *count); };
+  });
+
+  auto audited_sequence = std::make_shared<std::uint64_t>(0);
+  auto audited_hash = std::make_shared<std::string>();
+  auto* verify = app.add_subcommand("verify", "walk the hash chain and print the head digest");
+  verify->add_option("--from-sequence", *audited_sequence, "an audited point's sequence");
+  verify->add_option("--from-hash", *audited_hash, "that event's hash (64 hex digits)");
+  verify->callback([&ctl, audited_sequence, audited_hash] {
+    ctl.action = [audited_sequence, audited_hash](Ctl& c) {
+      std::vector<std::uint8_t> hash;
+      for (std::size_t i = 0; i + 1 < audited_hash->size(); i += 2) {
+        hash.push_back(
+            static_cast<std::uint8_t>(std::stoi(audited_hash->substr(i, 2), nullptr, 16)));
+      }
+      auto reply = c.Call(p::RequestBody::VerifyChain, [&](auto& b) {
+        return p::CreateVerifyChainDirect(b, *audited_sequence, hash.empty() ? nullptr : &hash)
+            .Union();
+      });
+      if (!reply.ok()) return c.ExitCodeOf(reply);
+      const auto* r = reply.body<p::VerifyChainResult>();
+      if (c.options.json) {
+        Ctl::PrintJson({{"ok", r->ok()},
+                        {"events_checked", r->events_checked()},
+                        {"first_bad_sequence", r->first_bad_sequence()},
+                        {"problem", r->problem() ? r->problem()->str() : ""},
+                        {"head_sequence", r->last_good_sequence()},
+                        {"head_hash", Hex(r->last_good_hash())}});
+      } else if (r->ok()) {
+        std::cout << "chain intact: " << r->events_checked() << " events checked\nhead "
+                  << r->last_good_sequence() << " " << Hex(r->last_good_hash()) << "\n";
+      } else {
+        std::cout << "CHAIN BROKEN at sequence " << r->first_bad_sequence() << ": "
+                  << (r->problem() ? r->problem()->str() : "") << "\nlast good "
+                  << r->last_good_sequence() << " " << Hex(r->last_good_hash()) << "\n";
+      }
+      return r->ok() ? kExitOk : kExitRejected;
+    };
+  });
+
+  auto* stats = app.add_subcommand("stats", "head, rates, connections, projection lag");
+  stats->callback([&ctl] {
+    ctl.action = [](Ctl& c) {
+      auto reply =
+          c.Call(p::RequestBody::GetStats, [](auto& b) { return p::CreateGetStats(b).Union(); });
+      if (!reply.ok()) return c.ExitCodeOf(reply);
+      const auto* s = reply.body<p::Stats>();
+      if (c.options.json) {
+        Ctl::PrintJson(ResponseJson(reply));
+        return kExitOk;
+      }
+      Ctl::PrintTable({"HEAD", "EVENTS/S", "REQUESTS/S", "CONNECTIONS", "GROUP COMMITS", "UPTIME"},
+                      {{std::to_string(s->head_sequence()),
+                        std::to_string(static_cast<long>(s->events_per_second())),
+                        std::to_string(static_cast<long>(s->requests_per_second())),
+                        std::to_string(s->connections()), std::to_string(s->group_commits()),
+                        std::to_string(s->uptime_seconds()) + "s"}});
+      std::vector<std::vector<std::string>> rows;
+      for (const auto* projection : *s->projections()) {
+        rows.push_back({projection->name()->str(), std::to_string(projection->checkpoint()),
+                        std::to_string(projection->lag()),
+                        std::to_string(static_cast<long>(projection->events_per_second()))});
+      }
+      std::cout << "\n";
+      Ctl::PrintTable({"PROJECTION", "CHECKPOINT", "LAG", "EVENTS/S"}, rows);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace
+
+void AddLogCommands(CLI::App& app, Ctl& ctl) {
+  auto* ping = app.add_subcommand("ping", "check the connection and the credential");
+  ping->callback([&ctl] {
+    ctl.action = [](Ctl& c) {
+      auto reply = c.Call(p::RequestBody::Ping, [](auto& b) { return p::CreatePing(b).Union(); });
+      if (!reply.ok()) return c.ExitCodeOf(reply);
+      const auto* who = c.Connect()->identity().body<p::Authenticated>();
+      if (c.options.json) {
+        Ctl::PrintJson({{"principal", who->principal_id()->str()},
+                        {"environment", schema::EnumNameEnvironment(who->environment())},
+                        {"server_version", who->server_version()->str()}});
+      } else {
+        std::cout << "pong from ledgerd " << who->server_version()->str() << " as "
+                  << who->principal_id()->str() << " ("
+                  << schema::EnumNameEnvironment(who->environment()) << ")\n";
+      }
+      return kExitOk;
+    };
+  });
+  auto stream = std::make_shared<std::string>();
+  auto payload = std::make_shared<std::string>();
+  auto key = std::make_shared<std::string>();
+  auto* append = app.add_subcommand("append", "append an opaque event (root)");
+  append->add_option("--stream", *stream, "stream name")->required();
+  append->add_option("--payload", *payload, "payload text");
+  append->add_option("--idempotency-key", *key, "makes a retry safe");
+  append->callback([&ctl, stream, payload, key] {
+    ctl.action = [=](Ctl& c) {
+      auto reply = c.Call(p::RequestBody::AppendEvents, [&](flatbuffers::FlatBufferBuilder& b) {
+        std::vector<std::uint8_t> bytes(payload->begin(), payload->end());
+        std::vector<flatbuffers::Offset<p::EventInput>> inputs{
+            p::CreateEventInputDirect(b, stream->c_str(), p::ExpectedKind::Any, 0, &bytes,
+                                      key->empty() ? nullptr : key->c_str())};
+        return p::CreateAppendEventsDirect(b, &inputs).Union();
+      });
+      if (!reply.ok()) return c.ExitCodeOf(reply);
+      const auto* r = reply.body<p::CommandResults>()->results()->Get(0);
+      std::cout << p::EnumNameErrorCode(r->status()) << " sequence " << r->sequence() << "\n";
+      return r->status() == p::ErrorCode::Ok || r->status() == p::ErrorCode::Duplicate
+                 ? kExitOk
+                 : kExitRejected;
+    };
+  });
+  AddRead(app, ctl);
+  AddTailVerifyStats(app, ctl);
+}
+
+}  // namespace ledger::ctl

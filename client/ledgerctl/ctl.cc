@@ -1,0 +1,220 @@
+#include "ctl.h"
+
+#include <flatbuffers/minireflect.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include "ledger/schema/protocol_generated.h"
+
+namespace ledger::ctl {
+
+namespace p = protocol;
+
+bool ParseEnvironment(const std::string& name, schema::Environment* out) {
+  if (name == "sandbox") {
+    *out = schema::Environment::Sandbox;
+  } else if (name == "production") {
+    *out = schema::Environment::Production;
+  } else if (name.empty()) {
+    *out = schema::Environment::Unspecified;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool Ctl::MakeConnectOptions(client::ConnectOptions* out, std::string* error) const {
+  auto colon = options.server.rfind(':');
+  if (colon == std::string::npos) {
+    *error = "--server must be host:port";
+    return false;
+  }
+  out->host = options.server.substr(0, colon);
+  try {
+    out->port = static_cast<std::uint16_t>(std::stoi(options.server.substr(colon + 1)));
+  } catch (const std::exception&) {
+    *error = "--server must be host:port";
+    return false;
+  }
+  std::string credential = options.credential;
+  if (credential.empty() && !options.credential_file.empty()) {
+    std::ifstream in(options.credential_file);
+    in >> credential;
+    if (credential.empty()) {
+      *error = "cannot read a credential from " + options.credential_file;
+      return false;
+    }
+  }
+  if (credential.empty()) {
+    *error = "no credential: pass --credential-file FILE (or LEDGER_CREDENTIAL_FILE)";
+    return false;
+  }
+  std::string as = options.as;
+  if (as.empty()) as = credential.rfind("root.", 0) == 0 ? "root" : "user";
+  if (as == "root") {
+    out->kind = p::CredentialKind::Root;
+  } else if (as == "key") {
+    out->kind = p::CredentialKind::ApiKey;
+  } else if (as == "user") {
+    out->kind = p::CredentialKind::UserToken;
+  } else {
+    *error = "--as must be root, key or user";
+    return false;
+  }
+  if (!ParseEnvironment(options.environment, &out->environment)) {
+    *error = "--env must be sandbox or production";
+    return false;
+  }
+  if (out->kind == p::CredentialKind::UserToken &&
+      out->environment == schema::Environment::Unspecified) {
+    out->environment = schema::Environment::Sandbox;
+  }
+  out->credential = credential;
+  out->client_name = "ledgerctl";
+  return true;
+}
+
+client::Client* Ctl::Connect() {
+  if (client_) return client_.get();
+  client::ConnectOptions connect;
+  std::string error;
+  if (!MakeConnectOptions(&connect, &error)) {
+    PrintError({client::ErrorKind::kConnection, p::ErrorCode::InvalidArgument, error});
+    return nullptr;
+  }
+  client::ClientError failure;
+  client_ = client::Client::Connect(std::move(connect), &failure);
+  if (!client_) PrintError(failure);
+  return client_.get();
+}
+
+client::Reply Ctl::Call(p::RequestBody type, const client::BodyBuilder& body) {
+  client::Client* client = Connect();
+  if (client == nullptr) {
+    return client::Reply::Failure({client::ErrorKind::kConnection, p::ErrorCode::Ok, ""});
+  }
+  auto reply = client->Call(type, body, std::chrono::milliseconds(options.timeout_ms));
+  if (!reply.ok()) PrintError(reply.error());
+  return reply;
+}
+
+int Ctl::ExitCodeOf(const client::Reply& reply) const {
+  if (reply.ok()) return kExitOk;
+  return reply.error().kind == client::ErrorKind::kServer ? kExitRejected : kExitConnection;
+}
+
+void Ctl::PrintError(const client::ClientError& error) const {
+  if (error.message.empty() && error.kind == client::ErrorKind::kConnection) return;
+  if (options.json) {
+    PrintJson({{"error",
+                {{"kind", error.kind == client::ErrorKind::kServer ? "server" : "connection"},
+                 {"code", p::EnumNameErrorCode(error.code)},
+                 {"message", error.message}}}});
+  } else {
+    std::cerr << "ledgerctl: " << error.ToString() << "\n";
+  }
+}
+
+void Ctl::PrintTable(const std::vector<std::string>& columns,
+                     const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths(columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) widths[i] = columns[i].size();
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  auto print = [&](const std::vector<std::string>& cells) {
+    std::string line;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      std::string cell = i < cells.size() ? cells[i] : "";
+      if (i + 1 < columns.size()) cell.resize(widths[i] + 2, ' ');
+      line += cell;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  };
+  print(columns);
+  for (const auto& row : rows) print(row);
+}
+
+void Ctl::PrintJson(const nlohmann::json& value) { std::cout << value.dump(2) << "\n"; }
+
+nlohmann::json ResponseJson(const client::Reply& reply) {
+  if (reply.response() == nullptr) return nlohmann::json::object();
+  flatbuffers::ToStringVisitor visitor("", true, "", false);
+  flatbuffers::IterateFlatBuffer(reinterpret_cast<const std::uint8_t*>(reply.bytes().data()),
+                                 p::ResponseTypeTable(), &visitor);
+  auto parsed = nlohmann::json::parse(visitor.s, nullptr, false);
+  if (parsed.is_discarded()) return nlohmann::json::object();
+  return parsed.contains("body") ? parsed["body"] : parsed;
+}
+
+std::string FormatTime(std::int64_t micros) {
+  std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(micros % 1'000'000));
+  return text;
+}
+
+std::string FormatMoney(std::int64_t amount_minor, const std::string& currency) {
+  static const std::pair<const char*, int> kExponents[] = {
+      {"JPY", 0}, {"KRW", 0}, {"CLP", 0}, {"ISK", 0}, {"XOF", 0}, {"XAF", 0},
+      {"BHD", 3}, {"KWD", 3}, {"OMR", 3}, {"JOD", 3}, {"TND", 3}};
+  int exponent = 2;
+  for (const auto& [code, digits] : kExponents) {
+    if (currency == code) exponent = digits;
+  }
+  std::string sign = amount_minor < 0 ? "-" : "";
+  std::uint64_t magnitude = amount_minor < 0 ? 0 - static_cast<std::uint64_t>(amount_minor)
+                                             : static_cast<std::uint64_t>(amount_minor);
+  std::string digits = std::to_string(magnitude);
+  if (exponent > 0) {
+    if (digits.size() <= static_cast<std::size_t>(exponent)) {
+      digits.insert(0, static_cast<std::size_t>(exponent) + 1 - digits.size(), '0');
+    }
+    digits.insert(digits.size() - static_cast<std::size_t>(exponent), ".");
+  }
+  return sign + digits + " " + currency;
+}
+
+int Ctl::Execute(std::vector<std::pair<std::string, client::CommandBuilder>> commands) {
+  std::vector<client::CommandBuilder> builders;
+  for (auto& [name, builder] : commands) builders.push_back(std::move(builder));
+  auto reply = Call(p::RequestBody::ExecuteCommands, client::ExecuteBatch(std::move(builders)));
+  if (!reply.ok()) return ExitCodeOf(reply);
+  const auto* results = reply.body<p::CommandResults>()->results();
+  int exit_code = kExitOk;
+  nlohmann::json json = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (flatbuffers::uoffset_t i = 0; i < results->size(); ++i) {
+    const auto* r = results->Get(i);
+    const bool ok = r->status() == p::ErrorCode::Ok || r->status() == p::ErrorCode::Duplicate;
+    if (!ok) exit_code = kExitRejected;
+    std::string code = r->code_name() ? r->code_name()->str() : "accepted";
+    if (r->status() == p::ErrorCode::Duplicate) code = "duplicate";
+    std::string message = r->message() ? r->message()->str() : "";
+    json.push_back({{"command", commands[i].first},
+                    {"status", p::EnumNameErrorCode(r->status())},
+                    {"code", code},
+                    {"sequence", r->sequence()},
+                    {"message", message}});
+    rows.push_back({commands[i].first, p::EnumNameErrorCode(r->status()), code,
+                    ok ? std::to_string(r->sequence()) : "", message});
+  }
+  if (options.json) {
+    PrintJson({{"results", json}});
+  } else {
+    PrintTable({"COMMAND", "STATUS", "CODE", "SEQUENCE", "MESSAGE"}, rows);
+  }
+  return exit_code;
+}
+
+}  // namespace ledger::ctl

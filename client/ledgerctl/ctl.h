@@ -1,0 +1,74 @@
+// What every ledgerctl subcommand shares: the global options, the connection, the output
+// (human-readable tables or --json), and the exit codes.
+//
+// Exit codes: 0 done; 1 the server refused (a request error, or a command rejected);
+// 2 usage error; 3 no connection (unreachable, authentication failed, connection lost).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ledger/client/client.h"
+#include "ledger/client/commands.h"
+
+namespace ledger::ctl {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRejected = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitConnection = 3;
+
+struct GlobalOptions {
+  std::string server = "127.0.0.1:7400";
+  std::string credential;
+  std::string credential_file;
+  /// "root", "key" or "user"; empty: root for "root.<secret>", user otherwise.
+  std::string as;
+  /// "sandbox" or "production".
+  std::string environment;
+  bool json = false;
+  std::int64_t timeout_ms = 60'000;
+};
+
+class Ctl {
+ public:
+  GlobalOptions options;
+  /// The chosen subcommand's work, set while the command line is parsed.
+  std::function<int(Ctl&)> action;
+
+  /// Connects and authenticates once; on failure prints why and returns nullptr.
+  client::Client* Connect();
+  /// The connection options the globals describe (for programs that open several).
+  bool MakeConnectOptions(client::ConnectOptions* out, std::string* error) const;
+
+  /// Sends one request and waits. A failed reply is printed and mapped to an exit code.
+  client::Reply Call(protocol::RequestBody type, const client::BodyBuilder& body);
+  int ExitCodeOf(const client::Reply& reply) const;
+  /// Prints a failed reply's error (stderr, or JSON on stdout with --json).
+  void PrintError(const client::ClientError& error) const;
+
+  /// Executes a batch of commands and prints one line per result.
+  int Execute(std::vector<std::pair<std::string, client::CommandBuilder>> commands);
+
+  /// Prints `rows` under `columns` as an aligned table.
+  static void PrintTable(const std::vector<std::string>& columns,
+                         const std::vector<std::vector<std::string>>& rows);
+  static void PrintJson(const nlohmann::json& value);
+
+ private:
+  std::unique_ptr<client::Client> client_;
+};
+
+/// The response as JSON (field names as in protocol.fbs), for --json and for tables.
+nlohmann::json ResponseJson(const client::Reply& reply);
+/// "2025-11-21T13:40:00.123456Z".
+std::string FormatTime(std::int64_t micros);
+/// "12.34 EUR" with the currency's decimals (2 unless known otherwise).
+std::string FormatMoney(std::int64_t amount_minor, const std::string& currency);
+bool ParseEnvironment(const std::string& name, schema::Environment* out);
+
+}  // namespace ledger::ctl

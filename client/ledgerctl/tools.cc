@@ -1,0 +1,7 @@
+#include "tools.h"
+
+namespace ledger::ctl {
+
+void AddToolCommands(CLI::App&, Ctl&) {}
+
+}  // namespace ledger::ctl

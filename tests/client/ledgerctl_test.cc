@@ -1,0 +1,128 @@
+// ledgerctl against a real server: exit codes for success, rejection, usage and connection
+// failures; tables and --json; keys issued and used; tail, verify, stats, queries, exports.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "server/server_fixture.h"
+
+namespace ledger::testing {
+namespace {
+
+struct CtlRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+class LedgerctlTest : public ::testing::Test {
+ protected:
+  /// Runs ledgerctl with the server and root credential, plus `args`.
+  CtlRun Ctl(const std::string& args, const std::string& credential = "") {
+    std::string command =
+        std::string(LEDGERCTL_PATH) + " --server 127.0.0.1:" + std::to_string(server_.port()) +
+        " --credential " + (credential.empty() ? server_.root_credential() : credential) + " " +
+        args + " 2>&1";
+    CtlRun run;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::array<char, 4096> buffer;
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) run.output += buffer.data();
+    int status = ::pclose(pipe);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+  }
+  nlohmann::json Json(const std::string& args, const std::string& credential = "") {
+    CtlRun run = Ctl("--json " + args, credential);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    return nlohmann::json::parse(run.output, nullptr, false);
+  }
+
+  TestServer server_;
+};
+
+TEST_F(LedgerctlTest, CommandsTablesJsonAndExitCodes) {
+  CtlRun created = Ctl("org create --id acme --name Acme");
+  EXPECT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_NE(created.output.find("create_organization"), std::string::npos);
+  EXPECT_NE(created.output.find("accepted"), std::string::npos);
+  // The same again is refused: exit 1, with the rule's name.
+  CtlRun again = Ctl("org create --id acme --name Acme");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find("organization_already_exists"), std::string::npos);
+  // Usage errors: exit 2. Connection failures: exit 3.
+  EXPECT_EQ(Ctl("org create --name Missing-id").exit_code, 2);
+  EXPECT_EQ(Ctl("no-such-command").exit_code, 2);
+  EXPECT_EQ(Ctl("ping", "root.0000").exit_code, 3);
+  CtlRun unreachable;
+  FILE* pipe = ::popen(
+      (std::string(LEDGERCTL_PATH) + " --server 127.0.0.1:1 --credential root.x ping 2>&1").c_str(),
+      "r");
+  unreachable.exit_code = WEXITSTATUS(::pclose(pipe));
+  EXPECT_EQ(unreachable.exit_code, 3);
+
+  auto platform = Json("platform create --org acme --id shop --name Shop --environment sandbox");
+  EXPECT_EQ(platform["results"][0]["status"], "Ok");
+}
+
+TEST_F(LedgerctlTest, IssuedKeysWorkAndTheLogIsReadable) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
+            0);
+  auto issued = Json("key issue --platform shop --id shop-key");
+  const std::string key = issued["credential"];
+  ASSERT_EQ(key.rfind("shop-key.", 0), 0u);
+  CtlRun order =
+      Ctl("--as key order create --platform shop --id o-1 --amount 2500 --currency EUR "
+          "--reference cart-1 --idempotency-key o-1",
+          key);
+  EXPECT_EQ(order.exit_code, 0) << order.output;
+  CtlRun retry =
+      Ctl("--as key order create --platform shop --id o-1 --amount 2500 --currency EUR "
+          "--reference cart-1 --idempotency-key o-1",
+          key);
+  EXPECT_EQ(retry.exit_code, 0);
+  EXPECT_NE(retry.output.find("duplicate"), std::string::npos);
+
+  auto log = Json("read log --from 1 --count 10");
+  ASSERT_EQ(log["events"].size(), 4u);
+  EXPECT_EQ(log["events"][3]["type"], "OrderCreated");
+  EXPECT_EQ(log["events"][3]["payload"]["amount_minor"], 2500);
+  CtlRun tail = Ctl("tail --from 2 --count 3");
+  EXPECT_EQ(tail.exit_code, 0);
+  EXPECT_NE(tail.output.find("OrderCreated"), std::string::npos);
+
+  auto verified = Json("verify");
+  EXPECT_EQ(verified["ok"], true);
+  EXPECT_EQ(verified["head_sequence"], 4);
+  auto stats = Json("stats");
+  EXPECT_EQ(stats["head_sequence"], 4);
+
+  auto summary = Json("--env sandbox query summary --org acme --platform shop --min-sequence 4");
+  EXPECT_EQ(summary["platform_id"], "shop");
+  auto orders = Json("--as key query orders --min-sequence 4", key);
+  EXPECT_EQ(orders["orders"][0]["order_id"], "o-1");
+  // A key may not export (no view_reports): refused, exit 1.
+  EXPECT_EQ(Ctl("--as key export payments --org acme --out /dev/null", key).exit_code, 1);
+}
+
+TEST_F(LedgerctlTest, ExportsGoToAFile) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
+            0);
+  TempDir dir;
+  const std::string file = dir.Child("payments.csv");
+  CtlRun exported = Ctl("--env sandbox export payments --org acme --platform shop --out " + file);
+  EXPECT_EQ(exported.exit_code, 0) << exported.output;
+  std::ifstream in(file);
+  std::stringstream csv;
+  csv << in.rdbuf();
+  EXPECT_EQ(csv.str().rfind("log_sequence,", 0), 0u);
+  EXPECT_NE(csv.str().find("#manifest,export=payments"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ledger::testing

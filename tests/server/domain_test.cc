@@ -1,0 +1,225 @@
+// The payment domain over the network: every command, rejections with their precise codes,
+// sandbox and production kept apart, queries reading their own writes, exports streamed.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "ledger/schema/envelope_generated.h"
+#include "server/world.h"
+
+namespace ledger::testing {
+namespace {
+
+namespace p = protocol;
+namespace c = client;
+using schema::Environment;
+
+class DomainTest : public ::testing::Test {
+ protected:
+  DomainTest() : world_(server_) {}
+
+  c::Reply Query(c::Client& client, p::QueryKind kind, const std::string& organization,
+                 const std::string& platform, const std::string& order = "") {
+    auto head = server_.ledger().log().Head().sequence.value;
+    return client.Call(p::RequestBody::Query, [&](flatbuffers::FlatBufferBuilder& b) {
+      auto organization_id = b.CreateString(organization);
+      auto platform_id = b.CreateString(platform);
+      auto order_id = b.CreateString(order);
+      p::QueryBuilder query(b);
+      query.add_kind(kind);
+      query.add_organization_id(organization_id);
+      query.add_platform_id(platform_id);
+      query.add_order_id(order_id);
+      query.add_min_sequence(head);
+      query.add_wait_ms(5000);
+      return query.Finish().Union();
+    });
+  }
+
+  TestServer server_;
+  World world_;
+};
+
+c::CommandBuilder Op(const std::string& id, schema::OperationKind kind, std::int64_t amount) {
+  return c::RecordOperation({"acme-sbx", "o-1", "t-1", id, kind,
+                             schema::OperationOutcome::Succeeded, amount, "psp-" + id, 1});
+}
+
+TEST_F(DomainTest, EveryCommandOverTheWire) {
+  auto key = world_.Key("key-acme-sbx");
+  auto admin = world_.User("admin", Environment::Sandbox);
+  auto [secret, hash] = NewSecret();
+  auto codes = Execute(*admin, {c::AddBankAccount("acme-sbx", "bank-1", "Acme SAS",
+                                                  "FR7630006000011234567890189", "EUR"),
+                                c::IssueApiKey("acme-sbx", "key-extra", hash)});
+  EXPECT_EQ(codes, std::vector<p::ErrorCode>(2, p::ErrorCode::Ok));
+  codes = Execute(*key, {c::CreateOrder("acme-sbx", "o-1", 10000, "EUR", "checkout", "cart-1"),
+                         c::CreateTransaction("acme-sbx", "o-1", "t-1", 10000),
+                         Op("auth-1", schema::OperationKind::Authorization, 10000),
+                         Op("cap-1", schema::OperationKind::Capture, 10000),
+                         Op("fee-1", schema::OperationKind::Fee, 150),
+                         Op("ref-1", schema::OperationKind::Refund, 1000),
+                         c::CreateOrder("acme-sbx", "o-2", 500, "EUR", "checkout", "cart-2"),
+                         c::CancelOrder("acme-sbx", "o-2", "abandoned")});
+  EXPECT_EQ(codes, std::vector<p::ErrorCode>(8, p::ErrorCode::Ok));
+  EXPECT_EQ(ExecuteOne(*admin, c::RequestWithdrawal("acme-sbx", "w-1", "bank-1", 3000, "EUR")),
+            p::ErrorCode::Ok);
+  EXPECT_EQ(ExecuteOne(*admin, c::RequestWithdrawal("acme-sbx", "w-2", "bank-1", 1000, "EUR")),
+            p::ErrorCode::Ok);
+  EXPECT_EQ(ExecuteOne(*key, c::SettleWithdrawal("acme-sbx", "w-1", "bank-ref-1")),
+            p::ErrorCode::Ok);
+  EXPECT_EQ(ExecuteOne(*key, c::FailWithdrawal("acme-sbx", "w-2", "account closed")),
+            p::ErrorCode::Ok);
+  EXPECT_EQ(ExecuteOne(*admin, c::RevokeApiKey("acme-sbx", "key-extra")), p::ErrorCode::Ok);
+  EXPECT_EQ(ExecuteOne(*admin, c::RevokeRole("acme", "sales")), p::ErrorCode::Ok);
+  EXPECT_EQ(ExecuteOne(*world_.root, c::RevokeUserToken("sales", "tok-sales")), p::ErrorCode::Ok);
+
+  // The views read their own writes: available = 10000 − 150 − 1000 − 3000 (settled).
+  auto summary = Query(*admin, p::QueryKind::PlatformSummary, "acme", "acme-sbx");
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  const auto* figures = summary.body<p::PlatformSummary>()->currencies()->Get(0);
+  EXPECT_EQ(figures->currency()->str(), "EUR");
+  EXPECT_EQ(figures->available_minor(), 10000 - 150 - 1000 - 3000);
+  EXPECT_EQ(figures->withdrawn_minor(), 3000);
+  auto detail = Query(*key, p::QueryKind::OrderDetail, "acme", "acme-sbx", "o-1");
+  ASSERT_TRUE(detail.ok()) << detail.error().ToString();
+  EXPECT_EQ(detail.body<p::OrderDetail>()->transactions()->Get(0)->operations()->size(), 4u);
+}
+
+TEST_F(DomainTest, RejectionsCarryTheirRuleAndCategory) {
+  auto key = world_.Key("key-acme-sbx");
+  auto reply =
+      key->Call(p::RequestBody::ExecuteCommands,
+                c::ExecuteBatch({c::CreateOrder("acme-sbx", "o-1", 1000, "EUR", "checkout", "c"),
+                                 c::CreateTransaction("acme-sbx", "o-1", "t-1", 1000),
+                                 Op("ref-x", schema::OperationKind::Refund, 10),
+                                 c::CreateOrder("acme-sbx", "o-1", 1000, "EUR", "checkout", "c"),
+                                 c::CreateOrder("acme-sbx", "o-3", -5, "EUR", "checkout", "c"),
+                                 c::CreateOrder("acme-sbx", "o-4", 5, "XYZ", "checkout", "c")}));
+  ASSERT_TRUE(reply.ok());
+  const auto* results = reply.body<p::CommandResults>()->results();
+  EXPECT_EQ(results->Get(0)->status(), p::ErrorCode::Ok);
+  EXPECT_EQ(results->Get(2)->status(), p::ErrorCode::InvariantViolated);
+  EXPECT_EQ(results->Get(2)->code_name()->str(), "refund_before_capture");
+  EXPECT_EQ(results->Get(3)->status(), p::ErrorCode::Conflict);
+  EXPECT_EQ(results->Get(3)->code_name()->str(), "order_already_exists");
+  EXPECT_EQ(results->Get(4)->status(), p::ErrorCode::InvalidArgument);
+  EXPECT_EQ(results->Get(5)->code_name()->str(), "currency_is_unknown");
+  EXPECT_FALSE(results->Get(5)->message()->str().empty());
+}
+
+TEST_F(DomainTest, IdempotentCommandRetriesReturnTheOriginal) {
+  auto key = world_.Key("key-acme-sbx");
+  auto create = [] {
+    return c::CreateOrder("acme-sbx", "o-9", 700, "EUR", "checkout", "c", c::WithKey("order-o-9"));
+  };
+  auto first = key->Call(p::RequestBody::ExecuteCommands, c::ExecuteBatch({create()}));
+  auto second = key->Call(p::RequestBody::ExecuteCommands, c::ExecuteBatch({create()}));
+  const auto* a = first.body<p::CommandResults>()->results()->Get(0);
+  const auto* b = second.body<p::CommandResults>()->results()->Get(0);
+  EXPECT_EQ(a->status(), p::ErrorCode::Ok);
+  EXPECT_EQ(b->status(), p::ErrorCode::Duplicate);
+  EXPECT_EQ(a->sequence(), b->sequence());
+  EXPECT_EQ(ExecuteOne(*key, c::CreateOrder("acme-sbx", "o-10", 1, "EUR", "checkout", "c",
+                                            c::WithKey("order-o-9"))),
+            p::ErrorCode::Conflict);
+}
+
+TEST_F(DomainTest, SandboxAndProductionNeverMix) {
+  auto production_key = world_.Key("key-acme-prd");
+  ASSERT_EQ(ExecuteOne(*production_key,
+                       c::CreateOrder("acme-prd", "live-1", 900, "EUR", "checkout", "c")),
+            p::ErrorCode::Ok);
+  auto sandbox_admin = world_.User("admin", Environment::Sandbox);
+  auto production_admin = world_.User("admin", Environment::Production);
+  // The sandbox connection reads no production event, in the log or in the views.
+  auto log = sandbox_admin->Call(p::RequestBody::ReadLog,
+                                 [](auto& b) { return p::CreateReadLog(b, 1, 10000).Union(); });
+  ASSERT_TRUE(log.ok());
+  for (const auto* event : *log.body<p::Events>()->events()) {
+    const auto* envelope = flatbuffers::GetRoot<schema::Envelope>(event->envelope()->data());
+    EXPECT_NE(envelope->environment(), Environment::Production);
+  }
+  EXPECT_EQ(
+      Query(*sandbox_admin, p::QueryKind::OrderDetail, "acme", "acme-prd", "live-1").error().code,
+      p::ErrorCode::NotFound);
+  EXPECT_TRUE(
+      Query(*production_admin, p::QueryKind::OrderDetail, "acme", "acme-prd", "live-1").ok());
+  EXPECT_EQ(
+      Query(*production_admin, p::QueryKind::PlatformSummary, "acme", "acme-sbx").error().code,
+      p::ErrorCode::NotFound);
+  // An API key cannot even connect to the other environment.
+  c::ClientError error;
+  EXPECT_EQ(server_.Connect(p::CredentialKind::ApiKey, world_.credentials.at("key-acme-prd"),
+                            Environment::Sandbox, &error),
+            nullptr);
+  EXPECT_EQ(error.code, p::ErrorCode::Unauthenticated);
+}
+
+TEST_F(DomainTest, RevokedCredentialsLoseTheirConnections) {
+  auto sales = world_.User("sales", Environment::Sandbox);
+  ASSERT_EQ(ExecuteOne(*world_.root, c::RevokeUserToken("sales", "tok-sales")), p::ErrorCode::Ok);
+  auto reply = sales->Call(p::RequestBody::Ping, [](auto& b) { return p::CreatePing(b).Union(); });
+  EXPECT_EQ(reply.error().code, p::ErrorCode::Unauthenticated);
+  c::ClientError error;
+  EXPECT_EQ(server_.Connect(p::CredentialKind::UserToken, world_.credentials.at("tok-sales"),
+                            Environment::Sandbox, &error),
+            nullptr);
+}
+
+TEST_F(DomainTest, ExportsStreamInChunksWithAManifest) {
+  auto key = world_.Key("key-acme-sbx");
+  std::vector<c::CommandBuilder> batch;
+  for (int i = 0; i < 1500; ++i) {
+    std::string order = "bulk-" + std::to_string(i);
+    batch.push_back(c::CreateOrder("acme-sbx", order, 1000, "EUR", "checkout", "c"));
+    batch.push_back(c::CreateTransaction("acme-sbx", order, order + "-t", 1000));
+    for (auto kind : {schema::OperationKind::Authorization, schema::OperationKind::Capture}) {
+      batch.push_back(c::RecordOperation(
+          {"acme-sbx", order, order + "-t", order + "-" + std::to_string(static_cast<int>(kind)),
+           kind, schema::OperationOutcome::Succeeded, 1000, "psp-reference-" + order, 1}));
+    }
+    if (batch.size() >= 2000) {
+      auto codes = Execute(*key, std::move(batch));
+      ASSERT_EQ(codes.size(), 2000u);
+      for (auto code : codes) ASSERT_EQ(code, p::ErrorCode::Ok);
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) Execute(*key, std::move(batch));
+  auto accountant = world_.User("accountant", Environment::Sandbox);
+  const auto head = server_.ledger().log().Head().sequence.value;
+  std::string csv;
+  int chunks = 0;
+  bool last = false;
+  std::promise<void> done;
+  accountant->Send(
+      p::RequestBody::ExportCsv,
+      [&](flatbuffers::FlatBufferBuilder& b) {
+        return p::CreateExportCsvDirect(b, p::ExportKind::Payments, Environment::Unspecified,
+                                        "acme", "acme-sbx", 0, 0, head, 5000)
+            .Union();
+      },
+      [&](c::Reply reply) {
+        const auto* chunk = reply.body<p::ExportChunk>();
+        if (chunk != nullptr) {
+          csv.append(reinterpret_cast<const char*>(chunk->data()->data()), chunk->data()->size());
+          ++chunks;
+          last = chunk->last();
+          if (last) {
+            EXPECT_EQ(chunk->rows(), 3000u);
+          }
+        }
+        if (chunk == nullptr || chunk->last()) done.set_value();
+        return chunk != nullptr && !chunk->last();
+      });
+  done.get_future().wait();
+  EXPECT_TRUE(last);
+  EXPECT_GT(chunks, 1);
+  EXPECT_EQ(csv.rfind("log_sequence,", 0), 0u);
+  EXPECT_NE(csv.find("#manifest"), std::string::npos) << csv.substr(csv.size() - 300);
+  if (::testing::Test::HasFailure()) std::cerr << csv.substr(0, 400) << "\n...\n" << csv.substr(csv.size() - 400);
+}
+
+}  // namespace
+}  // namespace ledger::testing
