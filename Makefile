@@ -1,6 +1,6 @@
 # The commands people run. Each target installs what it needs first (make deps), so each
 # works alone on a fresh Debian 12 machine.
-.PHONY: deps build release run test test-asan test-tsan bench format install clean fuzz
+.PHONY: deps build release run stop test test-asan test-tsan bench format install clean fuzz
 
 DATA ?= ./data
 # make test's short libFuzzer pass per target; `make fuzz` runs FUZZ_SECONDS (60) per target.
@@ -19,10 +19,18 @@ release: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS)
 
-# Until the server exists: records a few orders through the engine into $(DATA) and
-# prints what it wrote.
+# Starts ledgerd on $(LISTEN) over $(DATA) (created with `ledgerd init` when new), records
+# the demo sample, prints how to connect, and leaves the server running; `make stop` stops it.
+LISTEN ?= 127.0.0.1:7400
 run: release
-	./build/release/examples/demo/ledger_demo --data $(DATA)
+	@scripts/run-ledgerd build/release $(DATA) $(LISTEN)
+
+stop:
+	@if [ -f $(DATA)/ledgerd.pid ] && kill -0 $$(cat $(DATA)/ledgerd.pid) 2>/dev/null; then \
+	  kill -TERM $$(cat $(DATA)/ledgerd.pid); \
+	  while kill -0 $$(cat $(DATA)/ledgerd.pid) 2>/dev/null; do sleep 0.1; done; \
+	  echo "stop: ledgerd stopped"; rm -f $(DATA)/ledgerd.pid; \
+	else echo "stop: no ledgerd running for $(DATA)"; fi
 
 test: build
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_QUICK_SECONDS)

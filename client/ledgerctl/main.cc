@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ledgerctl: talk to a ledgerd server"};
   app.set_version_flag("--version", "ledgerctl 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // Global options may also follow the subcommand.
   auto& o = ctl.options;
   app.add_option("--server", o.server, "host:port of ledgerd (default 127.0.0.1:7400)")
       ->envname("LEDGER_SERVER");

@@ -1,0 +1,227 @@
+#include "bench.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "bench_workload.h"
+#include "ledger/protocol/message.h"
+#include "secret.h"
+
+namespace ledger::ctl {
+namespace {
+
+namespace p = protocol;
+using Clock = std::chrono::steady_clock;
+
+/// One connection's loop: keeps `pipeline` requests in flight, each sent again as soon as
+/// its response arrives. Runs entirely on the client's io thread.
+class Driver : public std::enable_shared_from_this<Driver> {
+ public:
+  Driver(std::shared_ptr<client::Connection> connection, BenchWorkload workload, int batch)
+      : connection_(std::move(connection)), workload_(std::move(workload)), batch_(batch) {}
+
+  void SendNext() {
+    if (stop_.load()) return;
+    const std::uint64_t id = connection_->NextRequestId();
+    flatbuffers::FlatBufferBuilder b(batch_ * 160 + 256);
+    auto [type, body] = workload_.Next(b, batch_);
+    b.Finish(p::CreateRequest(b, id, type, body));
+    const auto sent = Clock::now();
+    connection_->SendMessage(id, std::string(p::BuilderBytes(b)),
+                             [self = shared_from_this(), sent](client::Reply reply) {
+                               self->OnReply(reply, sent);
+                               return false;
+                             });
+  }
+
+  void Stop() { stop_ = true; }
+  void StartMeasuring() { measuring_ = true; }
+
+  std::vector<std::uint32_t> latencies_us;
+  std::uint64_t events = 0;
+  std::uint64_t rejected = 0;
+  std::string failure;
+  std::string first_rejection;
+
+ private:
+  void OnReply(const client::Reply& reply, Clock::time_point sent) {
+    if (!reply.ok()) {
+      if (failure.empty()) failure = reply.error().ToString();
+      stop_ = true;
+      return;
+    }
+    if (measuring_.load() && !stop_.load()) {
+      latencies_us.push_back(static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent).count()));
+      for (const auto* result : *reply.body<p::CommandResults>()->results()) {
+        if (result->status() == p::ErrorCode::Ok) {
+          events += result->event_count();
+        } else if (++rejected == 1 && result->code_name() != nullptr) {
+          first_rejection = result->code_name()->str() + ": " +
+                            (result->message() ? result->message()->str() : std::string());
+        }
+      }
+    }
+    SendNext();
+  }
+
+  std::shared_ptr<client::Connection> connection_;
+  BenchWorkload workload_;
+  int batch_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> measuring_{false};
+};
+
+/// Root sets up an organization, a production platform and an API key for this run.
+bool Setup(Ctl& ctl, const std::string& run, std::string* key_credential) {
+  NewSecret secret;
+  if (!MakeSecret(&secret)) return false;
+  const std::string organization = "bench-" + run;
+  const std::string platform = "bench-" + run + "-p";
+  auto reply = ctl.Call(
+      p::RequestBody::ExecuteCommands,
+      client::ExecuteBatch({client::CreateOrganization(organization, "Bench"),
+                            client::CreatePlatform(organization, platform, "Bench platform",
+                                                   schema::Environment::Production),
+                            client::IssueApiKey(platform, platform + "-key", secret.sha256)}));
+  if (!reply.ok()) return false;
+  for (const auto* result : *reply.body<p::CommandResults>()->results()) {
+    if (result->status() != p::ErrorCode::Ok) {
+      std::cerr << "ledgerctl bench: setup refused: "
+                << (result->message() ? result->message()->str() : "") << "\n";
+      return false;
+    }
+  }
+  *key_credential = platform + "-key." + secret.secret;
+  return true;
+}
+
+double Percentile(std::vector<std::uint32_t>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  auto index = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1));
+  return sorted[index];
+}
+
+}  // namespace
+
+int RunBench(Ctl& ctl, const BenchOptions& options) {
+  Workload workload = options.workload == "opaque"   ? Workload::kOpaque
+                      : options.workload == "orders" ? Workload::kOrders
+                                                     : Workload::kRealistic;
+  const std::string run =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'000);
+  client::ConnectOptions connect;
+  std::string error;
+  if (!ctl.MakeConnectOptions(&connect, &error)) {
+    std::cerr << "ledgerctl bench: " << error << "\n";
+    return kExitUsage;
+  }
+  if (workload != Workload::kOpaque) {
+    std::string key;
+    if (!Setup(ctl, run, &key)) return kExitRejected;
+    connect.kind = p::CredentialKind::ApiKey;
+    connect.credential = key;
+    connect.environment = schema::Environment::Unspecified;
+  }
+  boost::asio::io_context io(1);
+  auto guard = boost::asio::make_work_guard(io);
+  std::thread io_thread([&io] { io.run(); });
+  std::vector<std::shared_ptr<Driver>> drivers;
+  std::atomic<int> ready{0};
+  std::atomic<int> failed{0};
+  for (int c = 0; c < options.connections; ++c) {
+    auto connection = client::Connection::Create(io);
+    auto driver = std::make_shared<Driver>(
+        connection, BenchWorkload(workload, "bench-" + run + "-p", "c" + std::to_string(c)),
+        options.batch);
+    drivers.push_back(driver);
+    connect.client_name = "ledgerctl-bench";
+    connection->Start(connect, [&, driver](client::Reply reply) {
+      if (!reply.ok()) {
+        std::cerr << "ledgerctl bench: " << reply.error().ToString() << "\n";
+        ++failed;
+      }
+      ++ready;
+      return false;
+    });
+  }
+  while (ready.load() < options.connections)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (failed.load() > 0) {
+    guard.reset();
+    io.stop();
+    io_thread.join();
+    return kExitConnection;
+  }
+  boost::asio::post(io, [&] {
+    for (auto& driver : drivers) {
+      for (int i = 0; i < options.pipeline; ++i) driver->SendNext();
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::duration<double>(options.warmup_s));
+  boost::asio::post(io, [&] {
+    for (auto& driver : drivers) driver->StartMeasuring();
+  });
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(options.duration_s));
+  std::promise<double> stopped;
+  boost::asio::post(io, [&] {
+    for (auto& driver : drivers) driver->Stop();
+    stopped.set_value(std::chrono::duration<double>(Clock::now() - start).count());
+  });
+  const double seconds = stopped.get_future().get();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  guard.reset();
+  io.stop();
+  io_thread.join();
+
+  std::vector<std::uint32_t> latencies;
+  std::uint64_t events = 0, rejected = 0;
+  std::string failure;
+  for (auto& driver : drivers) {
+    latencies.insert(latencies.end(), driver->latencies_us.begin(), driver->latencies_us.end());
+    events += driver->events;
+    rejected += driver->rejected;
+    if (failure.empty()) failure = driver->failure;
+    if (failure.empty() && !driver->first_rejection.empty()) {
+      failure = "first rejection: " + driver->first_rejection;
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  const double events_per_second = static_cast<double>(events) / seconds;
+  const double p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99),
+               p999 = Percentile(latencies, 0.999);
+  if (ctl.options.json) {
+    Ctl::PrintJson({{"workload", options.workload},
+                    {"connections", options.connections},
+                    {"pipeline", options.pipeline},
+                    {"batch", options.batch},
+                    {"duration_s", seconds},
+                    {"events", events},
+                    {"events_per_second", events_per_second},
+                    {"requests", latencies.size()},
+                    {"rejected_commands", rejected},
+                    {"latency_us", {{"p50", p50}, {"p99", p99}, {"p999", p999}}},
+                    {"failure", failure}});
+  } else {
+    std::printf("%s: %d connections x %d in flight x %d per request, %.1f s\n",
+                options.workload.c_str(), options.connections, options.pipeline, options.batch,
+                seconds);
+    std::printf("  %.0f events/s (%llu events, %zu requests, %llu rejected)\n", events_per_second,
+                static_cast<unsigned long long>(events), latencies.size(),
+                static_cast<unsigned long long>(rejected));
+    std::printf("  request latency: p50 %.0f us, p99 %.0f us, p99.9 %.0f us\n", p50, p99, p999);
+    if (!failure.empty()) std::printf("  stopped early: %s\n", failure.c_str());
+  }
+  return failure.empty() && rejected == 0 ? kExitOk : kExitRejected;
+}
+
+}  // namespace ledger::ctl
