@@ -470,11 +470,12 @@ int Scale(const Options& options) {
       static_cast<unsigned long long>(run.rejected));
   std::printf(
       "resident memory %llu MiB (peak %llu MiB); domain state tables %llu MiB; "
-      "snapshots written %llu\n",
+      "snapshots written %llu (longest pause of appends %llu ms)\n",
       static_cast<unsigned long long>(StatusKilobytes("VmRSS:") / 1024),
       static_cast<unsigned long long>(StatusKilobytes("VmHWM:") / 1024),
       static_cast<unsigned long long>(stats.state_bytes >> 20),
-      static_cast<unsigned long long>(stats.snapshots_written));
+      static_cast<unsigned long long>(stats.snapshots_written),
+      static_cast<unsigned long long>(stats.snapshot_pause_ms_max));
   Clock::time_point closing = Clock::now();
   ledger.reset();
   std::printf("close (final snapshot, index flush): %.2f s\n", Seconds(closing));

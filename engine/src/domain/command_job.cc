@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "domain/apply.h"
@@ -79,8 +80,13 @@ class SnapshotJob final : public WriteJob {
   std::size_t EventCountHint() const override { return 0; }
 
   void Stage(StagingBatch& batch) override {
+    // Appends wait meanwhile: the state must not change while it is written (docs/domain.md).
+    const auto start = std::chrono::steady_clock::now();
     position_ = batch.StagedHead();
     written_ = domain::WriteSnapshotFile(impl_.state, position_, impl_.snapshot_temp_path());
+    stage_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
   }
 
   void Complete(const Status& status) override {
@@ -92,6 +98,11 @@ class SnapshotJob final : public WriteJob {
     // Syncing hundreds of MB must hold up neither the writer nor the commit thread.
     Ledger::Impl& impl = impl_;
     std::lock_guard lock(impl.publisher_mutex);
+    impl.logger->info("domain snapshot at sequence {} written in {} ms; syncing it",
+                      position_.sequence.value, stage_ms_);
+    if (static_cast<std::uint64_t>(stage_ms_) > impl.snapshot_pause_ms_max.load()) {
+      impl.snapshot_pause_ms_max.store(static_cast<std::uint64_t>(stage_ms_));
+    }
     impl.publisher = std::thread([&impl, position = position_, done = std::move(done_)]() mutable {
       { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
       Status published =
@@ -105,6 +116,7 @@ class SnapshotJob final : public WriteJob {
   std::function<void(Status)> done_;
   ChainPoint position_;
   Status written_;
+  std::int64_t stage_ms_ = 0;
 };
 
 }  // namespace

@@ -193,6 +193,7 @@ LedgerStats Ledger::Stats() const {
                       state.transactions.capacity() * sizeof(domain::TransactionState);
   stats.snapshot_sequence = SequenceNumber{impl_->snapshot_sequence.load()};
   stats.snapshots_written = impl_->snapshots_written.load();
+  stats.snapshot_pause_ms_max = impl_->snapshot_pause_ms_max.load();
   stats.replayed_on_open = impl_->replayed_on_open;
   stats.open_log_ms = impl_->open_log_ms;
   stats.open_snapshot_ms = impl_->open_snapshot_ms;

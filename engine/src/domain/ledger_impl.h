@@ -39,6 +39,7 @@ struct Ledger::Impl {
   std::atomic<bool> snapshot_queued{false};
   std::atomic<std::uint64_t> snapshot_sequence{0};
   std::atomic<std::uint64_t> snapshots_written{0};
+  std::atomic<std::uint64_t> snapshot_pause_ms_max{0};
   std::uint64_t replayed_on_open = 0;
   std::uint64_t open_log_ms = 0;
   std::uint64_t open_snapshot_ms = 0;

@@ -98,6 +98,8 @@ struct LedgerStats {
   /// The sequence the newest snapshot file covers, and how many were written since Open.
   SequenceNumber snapshot_sequence;
   std::uint64_t snapshots_written = 0;
+  /// The longest a snapshot held up appends (written in the writer thread), milliseconds.
+  std::uint64_t snapshot_pause_ms_max = 0;
   /// Events replayed from the log on Open (after the snapshot).
   std::uint64_t replayed_on_open = 0;
   /// Where Open's time went, milliseconds: opening the log (RocksDB, index tail), reading the

@@ -2,8 +2,8 @@
 //
 // An amount is always an int64 count of minor units (cents for EUR, yen for JPY) next to a
 // currency code; there is no floating point anywhere. The currency table holds the active
-// ISO 4217 codes that have a minor unit (funds, metals and test codes such as XAU or XXX
-// have none and are refused). Thread-safety: immutable data and pure functions.
+// ISO 4217 codes that have a minor unit (metals, XDR and the test codes XTS and XXX have none
+// and are refused). Thread-safety: immutable data and pure functions.
 #pragma once
 
 #include <cstddef>
