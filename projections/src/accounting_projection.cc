@@ -11,6 +11,7 @@
 #include "ledger/engine/domain/money.h"
 #include "ledger/engine/domain/postings.h"
 #include "ledger/limits.h"
+#include "paged_index.h"
 #include "projection.h"
 #include "rows.h"
 #include "time_index.h"
@@ -38,16 +39,17 @@ void SourceOf(const domain::Event& event, JournalEntry* entry) {
 
 class AccountingProjection final : public Projection {
  public:
-  static constexpr std::uint32_t kLayoutVersion = 1;
+  static constexpr std::uint32_t kLayoutVersion = 2;
 
   explicit AccountingProjection(ViewStore& store)
       : Projection(store, ProjectionId::kAccounting),
         time_index_(store, ProjectionId::kAccounting),
+        pages_(store, ProjectionId::kAccounting),
         balances_(limits::kProjectionCachedRowsMax) {}
 
   std::uint32_t layout_version() const override { return kLayoutVersion; }
 
-  Status Apply(const EventContext& event, rocksdb::WriteBatch* batch) override {
+  Status Apply(const EventContext& event, RowBatch* batch) override {
     Status status = time_index_.Record(event.recorded_at_us, event.sequence, batch);
     if (!status.ok() || event.event == nullptr) return status;
     for (const domain::Posting& posting : domain::PostingsOf(*event.event)) {
@@ -59,11 +61,13 @@ class AccountingProjection final : public Projection {
       entry.credit_account = posting.from.Name();
       entry.amount_minor = posting.amount_minor;
       entry.currency = std::string(posting.currency);
-      Put(batch,
-          keys::WithSequence(keys::PlatformPrefix(keys::kJournal, posting.from.platform),
-                             event.sequence),
-          EncodeJournal(entry));
-      status = Move(event, entry.credit_account, entry.currency, -posting.amount_minor, batch);
+      keys::PlatformPrefixKey(&prefix_, keys::kJournal, posting.from.platform);
+      entry_.clear();
+      EncodeJournal(entry, &entry_);
+      status = pages_.Append(prefix_, event.sequence, entry_, batch);
+      if (status.ok()) {
+        status = Move(event, entry.credit_account, entry.currency, -posting.amount_minor, batch);
+      }
       if (status.ok()) {
         status = Move(event, entry.debit_account, entry.currency, posting.amount_minor, batch);
       }
@@ -72,34 +76,37 @@ class AccountingProjection final : public Projection {
     return Status::Ok();
   }
 
-  Status Flush(rocksdb::WriteBatch* batch) override {
+  Status Flush(RowBatch* batch) override {
     time_index_.Flush(batch);
+    pages_.Flush(batch);
     balances_.ForEachDirty([&](const std::string& key, std::int64_t& balance) {
       Put(batch, key, EncodeBalance(balance));
     });
     return Status::Ok();
   }
 
-  void Committed() override { balances_.Committed(); }
+  void Committed() override {
+    pages_.Committed();
+    balances_.Committed();
+  }
 
   void Reset() override {
     time_index_.Reset();
+    pages_.Reset();
     balances_.Clear();
   }
 
  private:
   /// Adds `delta` to the account's balance and records the balance after this event.
   Status Move(const EventContext& event, const std::string& account, const std::string& currency,
-              std::int64_t delta, rocksdb::WriteBatch* batch) {
-    std::string key = keys::BalancePrefix(event.environment, event.organization);
-    PutField(&key, currency);
-    PutField(&key, account);
-    auto found = balances_.Find(key, [this](std::string_view k, std::int64_t* balance) {
+              std::int64_t delta, RowBatch* batch) {
+    keys::BalanceKey(&key_, event.environment, event.organization, currency, account);
+    auto found = balances_.Find(key_, [this](std::string_view k, std::int64_t* balance) {
       return LoadRow(k, balance, DecodeBalance);
     });
     if (!found.ok()) return found.status();
     RowCache<std::int64_t>::Slot* slot = *found;
-    if (slot == nullptr) slot = balances_.Insert(std::move(key), 0);
+    if (slot == nullptr) slot = balances_.Insert(key_, 0);
     std::int64_t& balance = slot->second.row;
     if (!domain::CheckedAdd(balance, delta, &balance)) {
       return Status::Corruption(
@@ -108,13 +115,20 @@ class AccountingProjection final : public Projection {
                       account, currency, event.sequence.value));
     }
     balances_.MarkDirty(slot);
-    Put(batch, keys::WithSequence(keys::HistoryPrefix(account, currency), event.sequence),
-        EncodeBalance(balance));
-    return Status::Ok();
+    keys::HistoryPrefixKey(&prefix_, account, currency);
+    entry_.clear();
+    EncodeBalance(balance, &entry_);
+    return pages_.Append(prefix_, event.sequence, entry_, batch);
   }
 
   TimeIndexWriter time_index_;
+  /// The journal ('j') and the balance history ('h').
+  PageWriter pages_;
   RowCache<std::int64_t> balances_;
+  /// Buffers reused from event to event.
+  std::string key_;
+  std::string prefix_;
+  std::string entry_;
 };
 
 }  // namespace

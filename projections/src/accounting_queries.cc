@@ -48,8 +48,8 @@ Result<JournalPage> Views::GetJournal(const JournalFilter& filter,
   }
   JournalPage page;
   page.as_of = as_of->sequence;
-  internal::SequenceScan scan(view, ProjectionId::kAccounting, prefixes, range->first, range->last,
-                              /*newest_first=*/false);
+  internal::SequenceScan scan(
+      internal::PageCursors(view, ProjectionId::kAccounting, prefixes, *range, false), false);
   const std::size_t limit = internal::PageLimit(filter.limit);
   for (; scan.Valid() && page.entries.size() < limit; scan.Next()) {
     JournalEntry entry;
@@ -147,16 +147,15 @@ Result<AccountBalanceAt> Views::GetAccountBalance(const Scope& scope, std::strin
     if (!resolved_time.ok()) return resolved_time.status();
     result.at_sequence = std::min(*resolved_time, as_of->sequence);
   }
-  const std::string prefix = internal::keys::HistoryPrefix(account, currency);
-  RowIterator it = RowIterator::OverPrefix(view, ProjectionId::kAccounting, prefix);
-  it.SeekForPrev(internal::keys::WithSequence(prefix, result.at_sequence));
-  if (it.Valid()) {
-    if (!internal::DecodeBalance(it.value(), &result.balance_minor)) {
-      return Status::Corruption("a balance history row is malformed");
+  auto entry = internal::LastEntryAtOrBefore(view, ProjectionId::kAccounting,
+                                             internal::keys::HistoryPrefix(account, currency),
+                                             result.at_sequence);
+  if (!entry.ok()) return entry.status();
+  if (entry->has_value()) {
+    if (!internal::DecodeBalance((*entry)->second, &result.balance_minor)) {
+      return Status::Corruption("a balance history entry is malformed");
     }
-    result.last_change_sequence = internal::keys::SequenceOfKey(it.key());
-  } else if (!it.status().ok()) {
-    return it.status();
+    result.last_change_sequence = (*entry)->first;
   }
   return result;
 }

@@ -98,13 +98,13 @@ SequenceNumber Applier::NextToRead() const {
 
 Status Applier::ApplyBatch(const DecodedBatch& batch) {
   if (batch.records.empty()) return Status::Ok();
-  rocksdb::WriteBatch rows;
+  rows_.Clear();
   std::array<std::uint64_t, kProjectionCount> applied{};
   for (std::size_t i = 0; i < batch.records.size(); ++i) {
     const EventContext event = ContextOf(batch.records[i], batch.events[i]);
     for (std::size_t p = 0; p < kProjectionCount; ++p) {
       if (event.sequence <= checkpoints_[p].point.sequence) continue;
-      Status status = projections_[p]->Apply(event, &rows);
+      Status status = projections_[p]->Apply(event, &rows_);
       if (!status.ok()) {
         ResetCaches();
         return Status(status.code(), fmt::format("projection {} at sequence {}: {}",
@@ -115,19 +115,8 @@ Status Applier::ApplyBatch(const DecodedBatch& batch) {
     }
   }
   const RecordedEvent& last = batch.records.back();
-  std::array<Checkpoint, kProjectionCount> advanced = checkpoints_;
-  for (std::size_t p = 0; p < kProjectionCount; ++p) {
-    if (applied[p] == 0) continue;
-    Status status = projections_[p]->Flush(&rows);
-    if (!status.ok()) {
-      ResetCaches();
-      return status;
-    }
-    advanced[p] =
-        Checkpoint{ChainPoint{last.sequence(), last.hash()}, projections_[p]->layout_version()};
-    store_.PutCheckpoint(&rows, kAllProjections[p], advanced[p]);
-  }
-  Status status = store_.Write(&rows);
+  const ChainPoint point{last.sequence(), last.hash()};
+  Status status = Write(applied, point);
   if (!status.ok()) {
     ResetCaches();
     return status;
@@ -137,10 +126,28 @@ Status Applier::ApplyBatch(const DecodedBatch& batch) {
   for (std::size_t p = 0; p < kProjectionCount; ++p) {
     if (applied[p] == 0) continue;
     projections_[p]->Committed();
-    checkpoints_[p] = advanced[p];
-    store_.Publish(kAllProjections[p], advanced[p].point.sequence);
+    checkpoints_[p] = Checkpoint{point, projections_[p]->layout_version()};
+    store_.Publish(kAllProjections[p], point.sequence);
   }
   return Status::Ok();
+}
+
+Status Applier::Write(const std::array<std::uint64_t, kProjectionCount>& applied,
+                      const ChainPoint& point) {
+  for (std::size_t p = 0; p < kProjectionCount; ++p) {
+    if (applied[p] == 0) continue;
+    Status status = projections_[p]->Flush(&rows_);
+    if (!status.ok()) return status;
+  }
+  rocksdb::WriteBatch batch;
+  Status status = rows_.MoveTo(store_, &batch);
+  if (!status.ok()) return status;
+  for (std::size_t p = 0; p < kProjectionCount; ++p) {
+    if (applied[p] == 0) continue;
+    store_.PutCheckpoint(&batch, kAllProjections[p],
+                         Checkpoint{point, projections_[p]->layout_version()});
+  }
+  return store_.Write(&batch);
 }
 
 Status Applier::Drop(std::span<const ProjectionId> ids) {

@@ -19,6 +19,7 @@
 #include "batch_reader.h"
 #include "ledger/engine/log.h"
 #include "projection.h"
+#include "row_batch.h"
 #include "store.h"
 
 namespace spdlog {
@@ -58,6 +59,8 @@ class Applier {
  private:
   Projection& projection(ProjectionId id) { return *projections_[static_cast<std::size_t>(id)]; }
   Checkpoint& checkpoint(ProjectionId id) { return checkpoints_[static_cast<std::size_t>(id)]; }
+  /// Flushes the projections that applied events, then writes their rows and checkpoints.
+  Status Write(const std::array<std::uint64_t, kProjectionCount>& applied, const ChainPoint& point);
   Result<bool> MatchesLog(ProjectionId id, const Checkpoint& checkpoint) const;
   void ResetCaches();
   void Count(const std::array<std::uint64_t, kProjectionCount>& applied);
@@ -67,6 +70,8 @@ class Applier {
   std::shared_ptr<spdlog::logger> logger_;
   std::array<std::unique_ptr<Projection>, kProjectionCount> projections_;
   std::array<Checkpoint, kProjectionCount> checkpoints_{};
+  /// Reused from batch to batch: its arena keeps its capacity.
+  RowBatch rows_;
 
   mutable std::mutex stats_mutex_;
   std::array<std::uint64_t, kProjectionCount> events_applied_{};

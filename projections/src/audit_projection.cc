@@ -1,6 +1,7 @@
 // The audit projection: every event under its organization and actor ('a'), and every
 // role change under its organization ('g').
 #include "keys.h"
+#include "paged_index.h"
 #include "projection.h"
 #include "rows.h"
 
@@ -9,23 +10,20 @@ namespace {
 
 class AuditProjection final : public Projection {
  public:
-  static constexpr std::uint32_t kLayoutVersion = 1;
+  static constexpr std::uint32_t kLayoutVersion = 2;
 
-  explicit AuditProjection(ViewStore& store) : Projection(store, ProjectionId::kAudit) {}
+  explicit AuditProjection(ViewStore& store)
+      : Projection(store, ProjectionId::kAudit), pages_(store, ProjectionId::kAudit) {}
 
   std::uint32_t layout_version() const override { return kLayoutVersion; }
 
-  Status Apply(const EventContext& event, rocksdb::WriteBatch* batch) override {
-    ActivityEntry entry;
-    entry.environment = event.environment;
-    entry.type = event.type;
-    entry.recorded_at_us = event.recorded_at_us;
-    entry.stream = std::string(event.stream);
-    entry.platform_id = std::string(event.platform);
-    Put(batch,
-        keys::WithSequence(keys::ActivityPrefix(event.organization, event.actor), event.sequence),
-        EncodeActivity(entry));
-    if (event.event == nullptr) return Status::Ok();
+  Status Apply(const EventContext& event, RowBatch* batch) override {
+    keys::ActivityPrefixKey(&prefix_, event.organization, event.actor);
+    entry_.clear();
+    EncodeActivity(event.environment, event.type, event.recorded_at_us, event.stream,
+                   event.platform, &entry_);
+    Status status = pages_.Append(prefix_, event.sequence, entry_, batch);
+    if (!status.ok() || event.event == nullptr) return status;
     if (const auto* granted = std::get_if<domain::RoleGranted>(event.event)) {
       RoleChange change = Change(event, granted->user_id, true, granted->role);
       change.all_platforms = granted->all_platforms;
@@ -37,6 +35,13 @@ class AuditProjection final : public Projection {
     }
     return Status::Ok();
   }
+
+  Status Flush(RowBatch* batch) override {
+    pages_.Flush(batch);
+    return Status::Ok();
+  }
+  void Committed() override { pages_.Committed(); }
+  void Reset() override { pages_.Reset(); }
 
  private:
   static RoleChange Change(const EventContext& event, const std::string& user, bool granted,
@@ -51,10 +56,16 @@ class AuditProjection final : public Projection {
   }
 
   void PutChange(const EventContext& event, const std::string& organization,
-                 const RoleChange& change, rocksdb::WriteBatch* batch) const {
+                 const RoleChange& change, RowBatch* batch) const {
     Put(batch, keys::WithSequence(keys::RoleChangePrefix(organization), event.sequence),
         EncodeRoleChange(change));
   }
+
+  /// Activity ('a').
+  PageWriter pages_;
+  /// Buffers reused from event to event.
+  std::string prefix_;
+  std::string entry_;
 };
 
 }  // namespace

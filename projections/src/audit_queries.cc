@@ -22,10 +22,13 @@ Result<ActivityPage> Views::GetActivity(const ActivityFilter& filter,
   if (!resume.ok()) return resume.status();
   ActivityPage page;
   page.as_of = as_of->sequence;
+  const internal::SequenceRange range{SequenceNumber{1},
+                                      std::min(resume->value_or(as_of->sequence), as_of->sequence)};
   internal::SequenceScan scan(
-      view, ProjectionId::kAudit,
-      {internal::keys::ActivityPrefix(filter.organization_id, filter.actor)}, SequenceNumber{1},
-      std::min(resume->value_or(as_of->sequence), as_of->sequence), /*newest_first=*/true);
+      internal::PageCursors(view, ProjectionId::kAudit,
+                            {internal::keys::ActivityPrefix(filter.organization_id, filter.actor)},
+                            range, true),
+      true);
   const std::size_t limit = internal::PageLimit(filter.limit);
   for (std::size_t examined = 0;
        scan.Valid() && page.entries.size() < limit && examined < limits::kPageScanRowsMax;
@@ -63,10 +66,11 @@ Result<RoleHistory> Views::GetRoleHistory(const RoleHistoryFilter& filter,
   RoleHistory history;
   history.as_of = as_of->sequence;
   history.organization_id = filter.organization_id;
-  internal::SequenceScan scan(view, ProjectionId::kAudit,
-                              {internal::keys::RoleChangePrefix(filter.organization_id)},
-                              resume->value_or(SequenceNumber{1}), as_of->sequence,
-                              /*newest_first=*/false);
+  std::vector<std::unique_ptr<internal::EntryCursor>> cursors;
+  cursors.push_back(internal::RowCursor(
+      view, ProjectionId::kAudit, internal::keys::RoleChangePrefix(filter.organization_id),
+      resume->value_or(SequenceNumber{1}), as_of->sequence, false));
+  internal::SequenceScan scan(std::move(cursors), false);
   const std::size_t limit = internal::PageLimit(filter.limit);
   for (std::size_t examined = 0;
        scan.Valid() && history.changes.size() < limit && examined < limits::kPageScanRowsMax;

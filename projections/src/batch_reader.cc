@@ -1,6 +1,8 @@
 #include "batch_reader.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <rocksdb/perf_level.h>
 
 #include "ledger/engine/domain/event_codec.h"
 
@@ -54,6 +56,8 @@ void BatchReader::Stop() {
 }
 
 void BatchReader::Run(SequenceNumber from) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // As the applier (projector.cc).
+  pthread_setname_np(pthread_self(), "views-reader");
   SequenceNumber next = from;
   for (;;) {
     {

@@ -17,7 +17,7 @@ class DirectoryProjection final : public Projection {
 
   std::uint32_t layout_version() const override { return kLayoutVersion; }
 
-  Status Apply(const EventContext& event, rocksdb::WriteBatch* batch) override {
+  Status Apply(const EventContext& event, RowBatch* batch) override {
     if (event.event == nullptr) return Status::Ok();
     if (const auto* created = std::get_if<domain::OrganizationCreated>(event.event)) {
       Put(batch, keys::Organization(created->organization_id),

@@ -61,6 +61,8 @@ class RowReader {
   std::string Text() { return std::string(TextView()); }
   /// Copies `size` raw bytes into `out`.
   void Bytes(std::uint8_t* out, std::size_t size);
+  /// What is left to read.
+  std::string_view Rest() const { return rest_; }
   /// Every read succeeded.
   bool ok() const { return ok_; }
   /// Every read succeeded and nothing is left.

@@ -99,8 +99,8 @@ Result<ExportManifest> Views::ExportPayments(const ExportFilter& filter, std::os
   CsvWriter csv(out);
   csv.Line(kPaymentsCsvHeader);
   const std::string_view environment = EnvironmentName(filter.scope.environment);
-  internal::SequenceScan scan(view, ProjectionId::kPayments, prefixes, start->range.first,
-                              start->range.last, /*newest_first=*/false);
+  internal::SequenceScan scan(
+      internal::PageCursors(view, ProjectionId::kPayments, prefixes, start->range, false), false);
   for (; scan.Valid(); scan.Next()) {
     OperationRecord op;
     if (!internal::DecodeOperation(scan.value(), &op)) {
@@ -143,8 +143,8 @@ Result<ExportManifest> Views::ExportDisbursements(const ExportFilter& filter, st
   CsvWriter csv(out);
   csv.Line(kDisbursementsCsvHeader);
   const std::string_view environment = EnvironmentName(filter.scope.environment);
-  internal::SequenceScan scan(view, ProjectionId::kPayments, prefixes, start->range.first,
-                              start->range.last, /*newest_first=*/false);
+  internal::SequenceScan scan(
+      internal::PageCursors(view, ProjectionId::kPayments, prefixes, start->range, false), false);
   std::string value;
   for (; scan.Valid(); scan.Next()) {
     const std::string& platform = start->scope.platforms[scan.source()];

@@ -20,7 +20,61 @@ std::string ScopePrefix(char tag, schema::Environment environment, std::string_v
   return key;
 }
 
+void Scope(std::string* out, char tag, schema::Environment environment,
+           std::string_view organization, std::string_view platform) {
+  out->clear();
+  out->push_back(tag);
+  out->push_back(static_cast<char>(environment));
+  PutField(out, organization);
+  PutField(out, platform);
+}
+
 }  // namespace
+
+void SummaryKey(std::string* out, schema::Environment environment, std::string_view organization,
+                std::string_view platform, std::string_view currency) {
+  Scope(out, kSummary, environment, organization, platform);
+  PutField(out, currency);
+}
+
+void DailyKey(std::string* out, schema::Environment environment, std::string_view organization,
+              std::string_view platform, std::int64_t day, std::string_view currency) {
+  Scope(out, kDaily, environment, organization, platform);
+  PutBe32(out, DayField(day));
+  PutField(out, currency);
+}
+
+void OrderKey(std::string* out, std::string_view platform, std::string_view order) {
+  out->assign(1, kOrder);
+  PutField(out, platform);
+  PutField(out, order);
+}
+
+void PlatformPrefixKey(std::string* out, char tag, std::string_view platform) {
+  out->assign(1, tag);
+  PutField(out, platform);
+}
+
+void BalanceKey(std::string* out, schema::Environment environment, std::string_view organization,
+                std::string_view currency, std::string_view account) {
+  out->assign(1, kBalance);
+  out->push_back(static_cast<char>(environment));
+  PutField(out, organization);
+  PutField(out, currency);
+  PutField(out, account);
+}
+
+void HistoryPrefixKey(std::string* out, std::string_view account, std::string_view currency) {
+  out->assign(1, kHistory);
+  PutField(out, account);
+  PutField(out, currency);
+}
+
+void ActivityPrefixKey(std::string* out, std::string_view organization, std::string_view actor) {
+  out->assign(1, kActivity);
+  PutField(out, organization);
+  PutField(out, actor);
+}
 
 std::string Checkpoint(ProjectionId id) {
   std::string key = "checkpoint";

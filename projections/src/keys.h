@@ -68,6 +68,18 @@ std::string Membership(std::string_view organization, schema::Environment enviro
 
 std::string Time(std::int64_t time_us);
 
+// Hot paths build keys into a caller's buffer (cleared first), which keeps its capacity.
+void SummaryKey(std::string* out, schema::Environment environment, std::string_view organization,
+                std::string_view platform, std::string_view currency);
+void DailyKey(std::string* out, schema::Environment environment, std::string_view organization,
+              std::string_view platform, std::int64_t day, std::string_view currency);
+void OrderKey(std::string* out, std::string_view platform, std::string_view order);
+void PlatformPrefixKey(std::string* out, char tag, std::string_view platform);
+void BalanceKey(std::string* out, schema::Environment environment, std::string_view organization,
+                std::string_view currency, std::string_view account);
+void HistoryPrefixKey(std::string* out, std::string_view account, std::string_view currency);
+void ActivityPrefixKey(std::string* out, std::string_view organization, std::string_view actor);
+
 /// `platform` empty: the organization's row.
 std::string SummaryPrefix(schema::Environment environment, std::string_view organization,
                           std::string_view platform);

@@ -29,20 +29,31 @@ Result<internal::OrderRow> ReadOrder(const ReadView& view, std::string_view plat
   return row;
 }
 
-/// Which index lists the orders a filter asks for: the narrowest one it names.
-std::vector<std::string> OrderIndexPrefixes(const OrderFilter& filter,
-                                            const std::vector<std::string>& platforms) {
-  std::vector<std::string> prefixes;
+/// Which index lists the orders a filter asks for: the narrowest one it names. The creation
+/// list is paged; the status and reference indexes have a row per order.
+std::vector<std::unique_ptr<internal::EntryCursor>> OrderCursors(
+    const ReadView& view, const OrderFilter& filter, const std::vector<std::string>& platforms,
+    const internal::SequenceRange& range) {
+  std::vector<std::unique_ptr<internal::EntryCursor>> cursors;
   for (const std::string& platform : platforms) {
     if (filter.reference) {
-      prefixes.push_back(internal::keys::OrderReferencePrefix(platform, *filter.reference));
+      cursors.push_back(
+          internal::RowCursor(view, ProjectionId::kPayments,
+                              internal::keys::OrderReferencePrefix(platform, *filter.reference),
+                              range.first, range.last, true));
     } else if (filter.status) {
-      prefixes.push_back(internal::keys::OrderStatusPrefix(platform, *filter.status));
+      cursors.push_back(
+          internal::RowCursor(view, ProjectionId::kPayments,
+                              internal::keys::OrderStatusPrefix(platform, *filter.status),
+                              range.first, range.last, true));
     } else {
-      prefixes.push_back(internal::keys::PlatformPrefix(internal::keys::kOrderList, platform));
+      cursors.push_back(
+          internal::PageCursor(view, ProjectionId::kPayments,
+                               internal::keys::PlatformPrefix(internal::keys::kOrderList, platform),
+                               range.first, range.last, true));
     }
   }
-  return prefixes;
+  return cursors;
 }
 
 /// Fills a page from a scan, examining at most kPageScanRowsMax rows; `take(row)` reads the
@@ -78,8 +89,7 @@ Result<OrderPage> Views::ListOrders(const OrderFilter& filter, const QueryOption
   if (!range.ok()) return range.status();
   OrderPage page;
   page.as_of = as_of->sequence;
-  SequenceScan scan(view, ProjectionId::kPayments, OrderIndexPrefixes(filter, resolved->platforms),
-                    range->first, range->last, /*newest_first=*/true);
+  SequenceScan scan(OrderCursors(view, filter, resolved->platforms, *range), true);
   std::size_t taken = 0;
   auto cursor = FillPage(scan, internal::PageLimit(filter.limit), &taken,
                          [&](const SequenceScan& at) -> Result<bool> {
@@ -113,14 +123,14 @@ Result<OrderDetail> Views::GetOrderDetail(const Scope& scope, std::string_view o
   detail.transactions = std::move(row->transactions);
   const std::string prefix =
       internal::keys::PlatformPrefix(internal::keys::kOperation, scope.platform_id);
-  std::string value;
   for (std::uint64_t sequence : row->operation_sequences) {
-    status = view.Get(ProjectionId::kPayments,
-                      internal::keys::WithSequence(prefix, SequenceNumber{sequence}), &value);
-    if (!status.ok()) return status;
+    auto entry = internal::LastEntryAtOrBefore(view, ProjectionId::kPayments, prefix,
+                                               SequenceNumber{sequence});
+    if (!entry.ok()) return entry.status();
     OperationRecord operation;
-    if (!internal::DecodeOperation(value, &operation)) {
-      return Status::Corruption("an operation row is malformed");
+    if (!entry->has_value() || (*entry)->first.value != sequence ||
+        !internal::DecodeOperation((*entry)->second, &operation)) {
+      return Status::Corruption("an operation of the order is missing or malformed");
     }
     operation.sequence = SequenceNumber{sequence};
     auto transaction = std::find_if(
@@ -152,7 +162,8 @@ Result<WithdrawalPage> Views::ListWithdrawals(const WithdrawalFilter& filter,
   }
   WithdrawalPage page;
   page.as_of = as_of->sequence;
-  SequenceScan scan(view, ProjectionId::kPayments, prefixes, range->first, range->last, true);
+  SequenceScan scan(internal::PageCursors(view, ProjectionId::kPayments, prefixes, *range, true),
+                    true);
   std::size_t taken = 0;
   std::string value;
   auto cursor = FillPage(

@@ -17,13 +17,11 @@ bool DecodeTime(std::string_view row, TimeRow* out) {
   return r.Finished();
 }
 
-std::string EncodeJournal(const JournalEntry& e) {
-  std::string row;
-  RowWriter w(&row);
+void EncodeJournal(const JournalEntry& e, std::string* out) {
+  RowWriter w(out);
   w.Signed(e.recorded_at_us).Varint(static_cast<std::uint64_t>(e.source_type));
   w.Text(e.source_id).Text(e.order_id).Text(e.debit_account).Text(e.credit_account);
   w.Signed(e.amount_minor).Text(e.currency);
-  return row;
 }
 
 bool DecodeJournal(std::string_view row, JournalEntry* e) {
@@ -41,8 +39,12 @@ bool DecodeJournal(std::string_view row, JournalEntry* e) {
 
 std::string EncodeBalance(std::int64_t balance_minor) {
   std::string row;
-  RowWriter(&row).Signed(balance_minor);
+  EncodeBalance(balance_minor, &row);
   return row;
+}
+
+void EncodeBalance(std::int64_t balance_minor, std::string* out) {
+  RowWriter(out).Signed(balance_minor);
 }
 
 bool DecodeBalance(std::string_view row, std::int64_t* balance_minor) {
@@ -83,15 +85,15 @@ bool DecodePlatform(std::string_view row, PlatformRow* out) {
   return r.Finished();
 }
 
-std::string EncodeActivity(const ActivityEntry& e) {
-  std::string row;
-  RowWriter(&row)
-      .U8(static_cast<std::uint8_t>(e.environment))
-      .Varint(static_cast<std::uint64_t>(e.type))
-      .Signed(e.recorded_at_us)
-      .Text(e.stream)
-      .Text(e.platform_id);
-  return row;
+void EncodeActivity(schema::Environment environment, schema::EventType type,
+                    std::int64_t recorded_at_us, std::string_view stream, std::string_view platform,
+                    std::string* out) {
+  RowWriter(out)
+      .U8(static_cast<std::uint8_t>(environment))
+      .Varint(static_cast<std::uint64_t>(type))
+      .Signed(recorded_at_us)
+      .Text(stream)
+      .Text(platform);
 }
 
 bool DecodeActivity(std::string_view row, ActivityEntry* e) {

@@ -143,14 +143,12 @@ bool DecodeOrder(std::string_view row, OrderRow* out) {
   return r.Finished();
 }
 
-std::string EncodeOperation(const OperationRecord& op) {
-  std::string row;
-  RowWriter w(&row);
+void EncodeOperation(const OperationRecord& op, std::string* out) {
+  RowWriter w(out);
   w.Signed(op.recorded_at_us).Signed(op.occurred_at_us);
   w.Text(op.order_id).Text(op.transaction_id).Text(op.operation_id);
   w.U8(static_cast<std::uint8_t>(op.kind)).U8(static_cast<std::uint8_t>(op.outcome));
   w.Signed(op.amount_minor).Text(op.currency).Text(op.external_reference).Signed(op.net_minor);
-  return row;
 }
 
 bool DecodeOperation(std::string_view row, OperationRecord* op) {

@@ -76,14 +76,11 @@ OrderStatus DeriveOrderStatus(const OrderRecord& o, OrderStatus was) {
   return OrderStatus::kPartiallyPaid;
 }
 
-Status PaymentsProjection::Restatus(const EventContext& event, OrderSlot* slot,
-                                    OrderStatus before) {
-  OrderRecord& order = RowOf(slot).order;
-  orders_.MarkDirty(slot);
-  if (order.status == before) return Status::Ok();
+void PaymentsProjection::Restatus(FigureRows rows, const OrderRecord& order, OrderStatus before) {
+  if (order.status == before) return;
   const auto from = static_cast<std::size_t>(before);
   const auto to = static_cast<std::size_t>(order.status);
-  return ChangeFigures(event, order.platform_id, order.currency, [&](CurrencyFigures& f) {
+  rows.Apply([&](CurrencyFigures& f) {
     f.orders_by_status[from].count -= 1;
     f.orders_by_status[from].amount_minor -= order.amount_minor;
     f.orders_by_status[to].count += 1;
@@ -92,7 +89,7 @@ Status PaymentsProjection::Restatus(const EventContext& event, OrderSlot* slot,
 }
 
 Status PaymentsProjection::On(const EventContext& event, const domain::OrderCreated& created,
-                              rocksdb::WriteBatch* batch) {
+                              RowBatch* batch) {
   OrderEntry entry;
   OrderRecord& order = entry.row.order;
   order.platform_id = created.platform_id;
@@ -105,38 +102,45 @@ Status PaymentsProjection::On(const EventContext& event, const domain::OrderCrea
   order.created_sequence = event.sequence;
   order.created_at_us = event.recorded_at_us;
   Touch(order, event);
-  orders_.Insert(keys::Order(created.platform_id, created.order_id), std::move(entry));
-  Put(batch,
-      keys::WithSequence(keys::PlatformPrefix(keys::kOrderList, created.platform_id),
-                         event.sequence),
-      created.order_id);
+  keys::OrderKey(&key_, created.platform_id, created.order_id);
+  orders_.Insert(key_, std::move(entry));
+  keys::PlatformPrefixKey(&prefix_, keys::kOrderList, created.platform_id);
+  Status status = pages_.Append(prefix_, event.sequence, created.order_id, batch);
+  if (!status.ok()) return status;
   if (!created.reference.empty()) {
     Put(batch,
         keys::WithSequence(keys::OrderReferencePrefix(created.platform_id, created.reference),
                            event.sequence),
         created.order_id);
   }
-  return ChangeFigures(event, created.platform_id, created.currency, [&](CurrencyFigures& f) {
+  auto figures = Figures(event, created.platform_id, created.currency);
+  if (!figures.ok()) return figures.status();
+  figures->Apply([&](CurrencyFigures& f) {
     auto& open = f.orders_by_status[static_cast<std::size_t>(OrderStatus::kOpen)];
     open.count += 1;
     open.amount_minor += created.amount_minor;
   });
+  return Status::Ok();
 }
 
 Status PaymentsProjection::On(const EventContext& event, const domain::OrderCancelled& cancelled,
-                              rocksdb::WriteBatch* /*batch*/) {
+                              RowBatch* /*batch*/) {
   auto found = FindOrder(cancelled.platform_id, cancelled.order_id);
   if (!found.ok() || *found == nullptr) return found.status();
+  orders_.MarkDirty(*found);
   OrderRecord& order = RowOf(*found).order;
   const OrderStatus before = order.status;
   order.cancellation_reason = cancelled.reason;
   order.status = OrderStatus::kCancelled;
   Touch(order, event);
-  return Restatus(event, *found, before);
+  auto figures = Figures(event, order.platform_id, order.currency);
+  if (!figures.ok()) return figures.status();
+  Restatus(*figures, order, before);
+  return Status::Ok();
 }
 
 Status PaymentsProjection::On(const EventContext& event, const domain::TransactionCreated& created,
-                              rocksdb::WriteBatch* /*batch*/) {
+                              RowBatch* /*batch*/) {
   auto found = FindOrder(created.platform_id, created.order_id);
   if (!found.ok() || *found == nullptr) return found.status();
   OrderRow& row = RowOf(*found);
@@ -153,8 +157,9 @@ Status PaymentsProjection::On(const EventContext& event, const domain::Transacti
 }
 
 Status PaymentsProjection::On(const EventContext& event, const domain::OperationRecorded& op,
-                              rocksdb::WriteBatch* batch) {
+                              RowBatch* batch) {
   const bool succeeded = op.outcome == OperationOutcome::Succeeded;
+  const bool moves_money = succeeded && WalletSign(op.kind) != 0;
   OperationRecord record;
   record.recorded_at_us = event.recorded_at_us;
   record.occurred_at_us = op.occurred_at_us;
@@ -167,12 +172,16 @@ Status PaymentsProjection::On(const EventContext& event, const domain::Operation
   record.currency = op.currency;
   record.external_reference = op.external_reference;
   record.net_minor = succeeded ? WalletSign(op.kind) * op.amount_minor : 0;
-  Put(batch,
-      keys::WithSequence(keys::PlatformPrefix(keys::kOperation, op.platform_id), event.sequence),
-      EncodeOperation(record));
+  keys::PlatformPrefixKey(&prefix_, keys::kOperation, op.platform_id);
+  entry_.clear();
+  EncodeOperation(record, &entry_);
+  Status status = pages_.Append(prefix_, event.sequence, entry_, batch);
+  if (!status.ok()) return status;
 
   auto found = FindOrder(op.platform_id, op.order_id);
   if (!found.ok()) return found.status();
+  OrderRecord* order = nullptr;
+  OrderStatus before = OrderStatus::kOpen;
   if (OrderSlot* slot = *found) {
     OrderRow& row = RowOf(slot);
     auto transaction = std::find_if(
@@ -183,17 +192,23 @@ Status PaymentsProjection::On(const EventContext& event, const domain::Operation
     row.operation_sequences.push_back(event.sequence.value);
     row.order.operation_count = static_cast<std::uint32_t>(row.operation_sequences.size());
     Touch(row.order, event);
-    const OrderStatus before = row.order.status;
+    before = row.order.status;
     row.order.status = DeriveOrderStatus(row.order, before);
-    Status status = Restatus(event, slot, before);
-    if (!status.ok()) return status;
+    orders_.MarkDirty(slot);
+    order = &row.order;
   }
-  if (!succeeded || WalletSign(op.kind) == 0) return Status::Ok();
-  auto add = [&](auto& figures) { AddAmount(figures, op.kind, op.amount_minor); };
-  Status status = ChangeFigures(event, op.platform_id, op.currency, add);
-  if (status.ok()) status = ChangeDaily(event, op.platform_id, op.currency, add);
-  if (status.ok()) status = ApplyPostings(event);
-  return status;
+  if (!moves_money && (order == nullptr || order->status == before)) return Status::Ok();
+  auto figures = Figures(event, op.platform_id, op.currency);
+  if (!figures.ok()) return figures.status();
+  if (order != nullptr) Restatus(*figures, *order, before);
+  if (!moves_money) return Status::Ok();
+  auto add = [&](auto& f) { AddAmount(f, op.kind, op.amount_minor); };
+  figures->Apply(add);
+  ApplyPostings(event, *figures);
+  auto days = Days(event, op.platform_id, op.currency);
+  if (!days.ok()) return days.status();
+  days->Apply(add);
+  return Status::Ok();
 }
 
 }  // namespace ledger::projections::internal

@@ -10,19 +10,21 @@ namespace ledger::projections::internal {
 PaymentsProjection::PaymentsProjection(ViewStore& store)
     : Projection(store, ProjectionId::kPayments),
       time_index_(store, ProjectionId::kPayments),
+      pages_(store, ProjectionId::kPayments),
       figures_(limits::kProjectionCachedRowsMax),
       daily_(limits::kProjectionCachedRowsMax),
       orders_(limits::kProjectionCachedRowsMax),
       withdrawals_(limits::kProjectionCachedRowsMax) {}
 
-Status PaymentsProjection::Apply(const EventContext& event, rocksdb::WriteBatch* batch) {
+Status PaymentsProjection::Apply(const EventContext& event, RowBatch* batch) {
   Status status = time_index_.Record(event.recorded_at_us, event.sequence, batch);
   if (!status.ok() || event.event == nullptr) return status;
   return std::visit([&](const auto& payload) { return On(event, payload, batch); }, *event.event);
 }
 
-Status PaymentsProjection::Flush(rocksdb::WriteBatch* batch) {
+Status PaymentsProjection::Flush(RowBatch* batch) {
   time_index_.Flush(batch);
+  pages_.Flush(batch);
   figures_.ForEachDirty(
       [&](const std::string& key, CurrencyFigures& row) { Put(batch, key, EncodeFigures(row)); });
   daily_.ForEachDirty(
@@ -51,6 +53,7 @@ Status PaymentsProjection::Flush(rocksdb::WriteBatch* batch) {
 }
 
 void PaymentsProjection::Committed() {
+  pages_.Committed();
   figures_.Committed();
   daily_.Committed();
   orders_.Committed();
@@ -59,34 +62,62 @@ void PaymentsProjection::Committed() {
 
 void PaymentsProjection::Reset() {
   time_index_.Reset();
+  pages_.Reset();
   figures_.Clear();
   daily_.Clear();
   orders_.Clear();
   withdrawals_.Clear();
 }
 
-Status PaymentsProjection::ApplyPostings(const EventContext& event) {
+Result<PaymentsProjection::FigureRows> PaymentsProjection::Figures(const EventContext& event,
+                                                                   std::string_view platform,
+                                                                   std::string_view currency) {
+  FigureRows rows;
+  // The platform's row, then the organization's (platform "").
+  keys::SummaryKey(&key_, event.environment, event.organization, platform, currency);
+  auto found = CachedRow(figures_, DecodeFigures);
+  if (!found.ok()) return found.status();
+  rows.platform = *found;
+  keys::SummaryKey(&key_, event.environment, event.organization, {}, currency);
+  found = CachedRow(figures_, DecodeFigures);
+  if (!found.ok()) return found.status();
+  rows.organization = *found;
+  return rows;
+}
+
+Result<PaymentsProjection::DailyRows> PaymentsProjection::Days(const EventContext& event,
+                                                               std::string_view platform,
+                                                               std::string_view currency) {
+  DailyRows rows;
+  const std::int64_t day = DayOf(event.recorded_at_us);
+  keys::DailyKey(&key_, event.environment, event.organization, platform, day, currency);
+  auto found = CachedRow(daily_, DecodeDaily);
+  if (!found.ok()) return found.status();
+  rows.platform = *found;
+  keys::DailyKey(&key_, event.environment, event.organization, {}, day, currency);
+  found = CachedRow(daily_, DecodeDaily);
+  if (!found.ok()) return found.status();
+  rows.organization = *found;
+  return rows;
+}
+
+void PaymentsProjection::ApplyPostings(const EventContext& event, FigureRows rows) {
   for (const domain::Posting& posting : domain::PostingsOf(*event.event)) {
     const std::int64_t amount = posting.amount_minor;
     for (const auto& [account, sign] : {std::pair{posting.from, -1}, std::pair{posting.to, 1}}) {
-      if (account.kind != domain::AccountKind::kWallet &&
-          account.kind != domain::AccountKind::kPayoutsInTransit) {
-        continue;
+      if (account.kind == domain::AccountKind::kWallet) {
+        rows.Apply([&](CurrencyFigures& f) { f.available_minor += sign * amount; });
+      } else if (account.kind == domain::AccountKind::kPayoutsInTransit) {
+        rows.Apply([&](CurrencyFigures& f) { f.pending_withdrawal_minor += sign * amount; });
       }
-      const bool wallet = account.kind == domain::AccountKind::kWallet;
-      Status status =
-          ChangeFigures(event, account.platform, posting.currency, [&](CurrencyFigures& f) {
-            (wallet ? f.available_minor : f.pending_withdrawal_minor) += sign * amount;
-          });
-      if (!status.ok()) return status;
     }
   }
-  return Status::Ok();
 }
 
 Result<PaymentsProjection::OrderSlot*> PaymentsProjection::FindOrder(std::string_view platform,
                                                                      std::string_view order) {
-  return orders_.Find(keys::Order(platform, order), [this](std::string_view key, OrderEntry* e) {
+  keys::OrderKey(&key_, platform, order);
+  return orders_.Find(key_, [this](std::string_view key, OrderEntry* e) {
     Result<bool> found = LoadRow(key, &e->row, DecodeOrder);
     if (found.ok() && *found) e->indexed_status = e->row.order.status;
     return found;
@@ -102,7 +133,7 @@ Result<RowCache<WithdrawalRecord>::Slot*> PaymentsProjection::FindWithdrawal(
 }
 
 Status PaymentsProjection::On(const EventContext& event, const domain::WithdrawalRequested& w,
-                              rocksdb::WriteBatch* batch) {
+                              RowBatch* batch) {
   WithdrawalRecord row;
   row.platform_id = w.platform_id;
   row.withdrawal_id = w.withdrawal_id;
@@ -113,15 +144,17 @@ Status PaymentsProjection::On(const EventContext& event, const domain::Withdrawa
   row.requested_sequence = event.sequence;
   row.requested_at_us = event.recorded_at_us;
   withdrawals_.Insert(keys::Withdrawal(w.platform_id, w.withdrawal_id), std::move(row));
-  Put(batch,
-      keys::WithSequence(keys::PlatformPrefix(keys::kWithdrawalList, w.platform_id),
-                         event.sequence),
-      w.withdrawal_id);
-  return ApplyPostings(event);
+  keys::PlatformPrefixKey(&prefix_, keys::kWithdrawalList, w.platform_id);
+  Status status = pages_.Append(prefix_, event.sequence, w.withdrawal_id, batch);
+  if (!status.ok()) return status;
+  auto figures = Figures(event, w.platform_id, w.currency);
+  if (!figures.ok()) return figures.status();
+  ApplyPostings(event, *figures);
+  return Status::Ok();
 }
 
 Status PaymentsProjection::On(const EventContext& event, const domain::WithdrawalSettled& w,
-                              rocksdb::WriteBatch* /*batch*/) {
+                              RowBatch* /*batch*/) {
   auto found = FindWithdrawal(w.platform_id, w.withdrawal_id);
   if (!found.ok()) return found.status();
   if (RowCache<WithdrawalRecord>::Slot* slot = *found) {
@@ -133,14 +166,18 @@ Status PaymentsProjection::On(const EventContext& event, const domain::Withdrawa
     withdrawals_.MarkDirty(slot);
   }
   auto withdrawn = [&](auto& figures) { figures.withdrawn_minor += w.amount_minor; };
-  Status status = ChangeFigures(event, w.platform_id, w.currency, withdrawn);
-  if (status.ok()) status = ChangeDaily(event, w.platform_id, w.currency, withdrawn);
-  if (status.ok()) status = ApplyPostings(event);
-  return status;
+  auto figures = Figures(event, w.platform_id, w.currency);
+  if (!figures.ok()) return figures.status();
+  figures->Apply(withdrawn);
+  ApplyPostings(event, *figures);
+  auto days = Days(event, w.platform_id, w.currency);
+  if (!days.ok()) return days.status();
+  days->Apply(withdrawn);
+  return Status::Ok();
 }
 
 Status PaymentsProjection::On(const EventContext& event, const domain::WithdrawalFailed& w,
-                              rocksdb::WriteBatch* /*batch*/) {
+                              RowBatch* /*batch*/) {
   auto found = FindWithdrawal(w.platform_id, w.withdrawal_id);
   if (!found.ok()) return found.status();
   if (RowCache<WithdrawalRecord>::Slot* slot = *found) {
@@ -151,7 +188,10 @@ Status PaymentsProjection::On(const EventContext& event, const domain::Withdrawa
     row.failure_reason = w.reason;
     withdrawals_.MarkDirty(slot);
   }
-  return ApplyPostings(event);
+  auto figures = Figures(event, w.platform_id, w.currency);
+  if (!figures.ok()) return figures.status();
+  ApplyPostings(event, *figures);
+  return Status::Ok();
 }
 
 std::unique_ptr<Projection> MakePaymentsProjection(ViewStore& store) {

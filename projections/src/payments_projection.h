@@ -16,6 +16,7 @@
 #include "encoding.h"
 #include "keys.h"
 #include "ledger/engine/domain/events.h"
+#include "paged_index.h"
 #include "projection.h"
 #include "rows.h"
 #include "time_index.h"
@@ -24,13 +25,13 @@ namespace ledger::projections::internal {
 
 class PaymentsProjection final : public Projection {
  public:
-  static constexpr std::uint32_t kLayoutVersion = 1;
+  static constexpr std::uint32_t kLayoutVersion = 2;
 
   explicit PaymentsProjection(ViewStore& store);
 
   std::uint32_t layout_version() const override { return kLayoutVersion; }
-  Status Apply(const EventContext& event, rocksdb::WriteBatch* batch) override;
-  Status Flush(rocksdb::WriteBatch* batch) override;
+  Status Apply(const EventContext& event, RowBatch* batch) override;
+  Status Flush(RowBatch* batch) override;
   void Committed() override;
   void Reset() override;
 
@@ -45,47 +46,70 @@ class PaymentsProjection final : public Projection {
 
   // One overload per event the projection cares about; the template ignores the rest.
   template <typename Payload>
-  Status On(const EventContext& /*event*/, const Payload& /*payload*/,
-            rocksdb::WriteBatch* /*batch*/) {
+  Status On(const EventContext& /*event*/, const Payload& /*payload*/, RowBatch* /*batch*/) {
     return Status::Ok();
   }
-  Status On(const EventContext& event, const domain::OrderCreated& created,
-            rocksdb::WriteBatch* batch);
-  Status On(const EventContext& event, const domain::OrderCancelled& cancelled,
-            rocksdb::WriteBatch* batch);
-  Status On(const EventContext& event, const domain::TransactionCreated& created,
-            rocksdb::WriteBatch* batch);
-  Status On(const EventContext& event, const domain::OperationRecorded& operation,
-            rocksdb::WriteBatch* batch);
+  Status On(const EventContext& event, const domain::OrderCreated& created, RowBatch* batch);
+  Status On(const EventContext& event, const domain::OrderCancelled& cancelled, RowBatch* batch);
+  Status On(const EventContext& event, const domain::TransactionCreated& created, RowBatch* batch);
+  Status On(const EventContext& event, const domain::OperationRecorded& operation, RowBatch* batch);
   Status On(const EventContext& event, const domain::WithdrawalRequested& requested,
-            rocksdb::WriteBatch* batch);
-  Status On(const EventContext& event, const domain::WithdrawalSettled& settled,
-            rocksdb::WriteBatch* batch);
-  Status On(const EventContext& event, const domain::WithdrawalFailed& failed,
-            rocksdb::WriteBatch* batch);
+            RowBatch* batch);
+  Status On(const EventContext& event, const domain::WithdrawalSettled& settled, RowBatch* batch);
+  Status On(const EventContext& event, const domain::WithdrawalFailed& failed, RowBatch* batch);
 
-  /// Calls change(figures) on the platform's and the organization's figures in `currency`.
-  template <typename Change>
-  Status ChangeFigures(const EventContext& event, std::string_view platform,
-                       std::string_view currency, Change&& change);
-  /// The same for the daily totals of the event's day.
-  template <typename Change>
-  Status ChangeDaily(const EventContext& event, std::string_view platform,
-                     std::string_view currency, Change&& change);
-  /// Moves the wallet and pending figures by the event's postings.
-  Status ApplyPostings(const EventContext& event);
+  /// One currency's rows of the event's platform and of its organization.
+  template <typename Row>
+  struct ScopeRows {
+    Row* platform = nullptr;
+    Row* organization = nullptr;
+    template <typename Change>
+    void Apply(Change&& change) {
+      change(*platform);
+      change(*organization);
+    }
+  };
+  using FigureRows = ScopeRows<CurrencyFigures>;
+  using DailyRows = ScopeRows<DailyFigures>;
+
+  Result<FigureRows> Figures(const EventContext& event, std::string_view platform,
+                             std::string_view currency);
+  /// The daily totals of the event's day.
+  Result<DailyRows> Days(const EventContext& event, std::string_view platform,
+                         std::string_view currency);
+  /// Moves the wallet and pending figures by the event's postings, which are all on the
+  /// platform of `rows` (domain/postings.h).
+  void ApplyPostings(const EventContext& event, FigureRows rows);
   /// Moves the order between status counts when its status changed.
-  Status Restatus(const EventContext& event, OrderSlot* slot, OrderStatus before);
+  static void Restatus(FigureRows rows, const OrderRecord& order, OrderStatus before);
+
+  /// The cached row under `key`, loaded or added (empty) if need be, marked dirty.
+  template <typename Row, typename Decode>
+  Result<Row*> CachedRow(RowCache<Row>& cache, Decode&& decode) {
+    auto found =
+        cache.Find(key_, [&](std::string_view key, Row* row) { return LoadRow(key, row, decode); });
+    if (!found.ok()) return found.status();
+    typename RowCache<Row>::Slot* slot = *found;
+    if (slot == nullptr) slot = cache.Insert(key_, Row{});
+    cache.MarkDirty(slot);
+    return &slot->second.row;
+  }
 
   Result<OrderSlot*> FindOrder(std::string_view platform, std::string_view order);
   Result<RowCache<WithdrawalRecord>::Slot*> FindWithdrawal(std::string_view platform,
                                                            std::string_view withdrawal);
 
   TimeIndexWriter time_index_;
+  /// The order list ('l'), operations ('x') and withdrawal list ('v').
+  PageWriter pages_;
   RowCache<CurrencyFigures> figures_;
   RowCache<DailyFigures> daily_;
   RowCache<OrderEntry> orders_;
   RowCache<WithdrawalRecord> withdrawals_;
+  /// Buffers reused from event to event.
+  std::string key_;
+  std::string prefix_;
+  std::string entry_;
 };
 
 /// The status an order's figures give it (types.h, OrderStatus). `was` is its status before
@@ -95,45 +119,6 @@ OrderStatus DeriveOrderStatus(const OrderRecord& order, OrderStatus was);
 inline std::int64_t DayOf(std::int64_t time_us) {
   constexpr std::int64_t kDayUs = 86'400'000'000;
   return time_us >= 0 ? time_us / kDayUs : -((-time_us + kDayUs - 1) / kDayUs);
-}
-
-template <typename Change>
-Status PaymentsProjection::ChangeFigures(const EventContext& event, std::string_view platform,
-                                         std::string_view currency, Change&& change) {
-  // The platform's row, then the organization's (platform "").
-  for (std::string_view scope : {platform, std::string_view()}) {
-    std::string key = keys::SummaryPrefix(event.environment, event.organization, scope);
-    PutField(&key, currency);
-    auto found = figures_.Find(key, [this](std::string_view k, CurrencyFigures* row) {
-      return LoadRow(k, row, DecodeFigures);
-    });
-    if (!found.ok()) return found.status();
-    RowCache<CurrencyFigures>::Slot* slot = *found;
-    if (slot == nullptr) slot = figures_.Insert(std::move(key), CurrencyFigures{});
-    change(slot->second.row);
-    figures_.MarkDirty(slot);
-  }
-  return Status::Ok();
-}
-
-template <typename Change>
-Status PaymentsProjection::ChangeDaily(const EventContext& event, std::string_view platform,
-                                       std::string_view currency, Change&& change) {
-  const std::int64_t day = DayOf(event.recorded_at_us);
-  for (std::string_view scope : {platform, std::string_view()}) {
-    std::string key = keys::DailyPrefix(event.environment, event.organization, scope);
-    PutBe32(&key, keys::DayField(day));
-    PutField(&key, currency);
-    auto found = daily_.Find(key, [this](std::string_view k, DailyFigures* row) {
-      return LoadRow(k, row, DecodeDaily);
-    });
-    if (!found.ok()) return found.status();
-    RowCache<DailyFigures>::Slot* slot = *found;
-    if (slot == nullptr) slot = daily_.Insert(std::move(key), DailyFigures{});
-    change(slot->second.row);
-    daily_.MarkDirty(slot);
-  }
-  return Status::Ok();
 }
 
 }  // namespace ledger::projections::internal

@@ -12,8 +12,6 @@
 // Thread-safety: used by the projector's applier thread only.
 #pragma once
 
-#include <rocksdb/write_batch.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,6 +24,7 @@
 #include "ledger/engine/status.h"
 #include "ledger/engine/types.h"
 #include "ledger/projections/types.h"
+#include "row_batch.h"
 #include "store.h"
 
 namespace ledger::projections::internal {
@@ -56,8 +55,8 @@ class Projection {
   /// Bumped whenever the rows change shape or meaning: a stored checkpoint with another
   /// version makes the projector rebuild the projection on open.
   virtual std::uint32_t layout_version() const = 0;
-  virtual Status Apply(const EventContext& event, rocksdb::WriteBatch* batch) = 0;
-  virtual Status Flush(rocksdb::WriteBatch* /*batch*/) { return Status::Ok(); }
+  virtual Status Apply(const EventContext& event, RowBatch* batch) = 0;
+  virtual Status Flush(RowBatch* /*batch*/) { return Status::Ok(); }
   virtual void Committed() {}
   virtual void Reset() {}
 
@@ -74,12 +73,10 @@ class Projection {
     return true;
   }
   Status Corrupt(std::string_view key) const;
-  void Put(rocksdb::WriteBatch* batch, std::string_view key, std::string_view value) const {
-    (void)batch->Put(family_, key, value);
+  void Put(RowBatch* batch, std::string_view key, std::string_view value) const {
+    batch->Put(id_, key, value);
   }
-  void Delete(rocksdb::WriteBatch* batch, std::string_view key) const {
-    (void)batch->Delete(family_, key);
-  }
+  void Delete(RowBatch* batch, std::string_view key) const { batch->Delete(id_, key); }
 
   ViewStore& store_;
 

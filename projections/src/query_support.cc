@@ -126,51 +126,39 @@ Result<SequenceRange> PageRange(const ReadView& view, ProjectionId family,
   return range;
 }
 
-SequenceScan::SequenceScan(const ReadView& view, ProjectionId family,
-                           const std::vector<std::string>& prefixes, SequenceNumber first,
-                           SequenceNumber last, bool newest_first)
-    : newest_first_(newest_first), heap_(Later{newest_first}) {
-  if (first > last) return;
-  sources_.reserve(prefixes.size());
-  for (const std::string& prefix : prefixes) {
-    std::string lower = keys::WithSequence(prefix, first);
-    std::string upper =
-        last.value == UINT64_MAX ? PrefixEnd(prefix) : keys::WithSequence(prefix, last.Next());
-    sources_.emplace_back(view, family, std::move(lower), std::move(upper));
-  }
-  for (std::size_t i = 0; i < sources_.size(); ++i) {
-    if (newest_first_) {
-      sources_[i].SeekToLast();
-    } else {
-      sources_[i].SeekToFirst();
-    }
-    PushIfValid(i);
-  }
+SequenceScan::SequenceScan(std::vector<std::unique_ptr<EntryCursor>> sources, bool newest_first)
+    : sources_(std::move(sources)), heap_(Later{newest_first}) {
+  for (std::size_t i = 0; i < sources_.size(); ++i) PushIfValid(i);
 }
 
 void SequenceScan::PushIfValid(std::size_t source) {
-  if (sources_[source].Valid()) {
-    heap_.push(Head{keys::SequenceOfKey(sources_[source].key()), source});
-  }
+  if (sources_[source]->Valid()) heap_.push(Head{sources_[source]->sequence(), source});
 }
 
 void SequenceScan::Next() {
   const std::size_t source = heap_.top().source;
   heap_.pop();
-  if (newest_first_) {
-    sources_[source].Prev();
-  } else {
-    sources_[source].Next();
-  }
+  sources_[source]->Next();
   PushIfValid(source);
 }
 
 Status SequenceScan::status() const {
-  for (const RowIterator& source : sources_) {
-    Status status = source.status();
+  for (const auto& source : sources_) {
+    Status status = source->status();
     if (!status.ok()) return status;
   }
   return Status::Ok();
+}
+
+std::vector<std::unique_ptr<EntryCursor>> PageCursors(const ReadView& view, ProjectionId family,
+                                                      const std::vector<std::string>& prefixes,
+                                                      const SequenceRange& range,
+                                                      bool newest_first) {
+  std::vector<std::unique_ptr<EntryCursor>> cursors;
+  for (const std::string& prefix : prefixes) {
+    cursors.push_back(PageCursor(view, family, prefix, range.first, range.last, newest_first));
+  }
+  return cursors;
 }
 
 }  // namespace ledger::projections::internal

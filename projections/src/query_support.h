@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -18,6 +19,7 @@
 #include "ledger/engine/status.h"
 #include "ledger/engine/types.h"
 #include "ledger/projections/types.h"
+#include "paged_index.h"
 #include "store.h"
 #include "time_index.h"
 
@@ -58,18 +60,17 @@ Result<SequenceRange> PageRange(const ReadView& view, ProjectionId family,
                                 std::optional<std::int64_t> to_us, SequenceNumber as_of,
                                 std::string_view cursor, bool newest_first);
 
-/// Rows keyed prefix ‖ be64:sequence, for several prefixes (one per platform), merged into
-/// one list in log order (or newest first), restricted to sequences in [first, last].
+/// Entries of several cursors (one per platform, say) merged into one list in log order,
+/// or newest first.
 class SequenceScan {
  public:
-  SequenceScan(const ReadView& view, ProjectionId family, const std::vector<std::string>& prefixes,
-               SequenceNumber first, SequenceNumber last, bool newest_first);
+  SequenceScan(std::vector<std::unique_ptr<EntryCursor>> sources, bool newest_first);
 
   bool Valid() const { return !heap_.empty(); }
   SequenceNumber sequence() const { return heap_.top().sequence; }
-  /// Index of the prefix the current row came from.
+  /// Index of the cursor the current entry came from.
   std::size_t source() const { return heap_.top().source; }
-  std::string_view value() const { return sources_[source()].value(); }
+  std::string_view value() const { return sources_[source()]->entry(); }
   void Next();
   Status status() const;
 
@@ -86,9 +87,14 @@ class SequenceScan {
   };
   void PushIfValid(std::size_t source);
 
-  bool newest_first_;
-  std::vector<RowIterator> sources_;
+  std::vector<std::unique_ptr<EntryCursor>> sources_;
   std::priority_queue<Head, std::vector<Head>, Later> heap_;
 };
+
+/// One page cursor per prefix.
+std::vector<std::unique_ptr<EntryCursor>> PageCursors(const ReadView& view, ProjectionId family,
+                                                      const std::vector<std::string>& prefixes,
+                                                      const SequenceRange& range,
+                                                      bool newest_first);
 
 }  // namespace ledger::projections::internal

@@ -74,26 +74,29 @@ std::string EncodeDaily(const DailyFigures& figures);
 bool DecodeDaily(std::string_view row, DailyFigures* figures);
 std::string EncodeOrder(const OrderRow& row);
 bool DecodeOrder(std::string_view row, OrderRow* out);
-/// The sequence comes from the key.
-std::string EncodeOperation(const OperationRecord& operation);
+/// The sequence comes from the key. Appends to `out`.
+void EncodeOperation(const OperationRecord& operation, std::string* out);
 bool DecodeOperation(std::string_view row, OperationRecord* out);
 std::string EncodeWithdrawal(const WithdrawalRecord& withdrawal);
 bool DecodeWithdrawal(std::string_view row, WithdrawalRecord* out);
 
 std::string EncodeTime(const TimeRow& row);
 bool DecodeTime(std::string_view row, TimeRow* out);
-/// The sequence and the platform come from the key.
-std::string EncodeJournal(const JournalEntry& entry);
+/// The sequence and the platform come from the key. Appends to `out`.
+void EncodeJournal(const JournalEntry& entry, std::string* out);
 bool DecodeJournal(std::string_view row, JournalEntry* out);
 std::string EncodeBalance(std::int64_t balance_minor);
+void EncodeBalance(std::int64_t balance_minor, std::string* out);
 bool DecodeBalance(std::string_view row, std::int64_t* balance_minor);
 
 std::string EncodeOrganization(const OrganizationRow& row);
 bool DecodeOrganization(std::string_view row, OrganizationRow* out);
 std::string EncodePlatform(const PlatformRow& row);
 bool DecodePlatform(std::string_view row, PlatformRow* out);
-/// The sequence, organization and actor come from the key.
-std::string EncodeActivity(const ActivityEntry& entry);
+/// The sequence, organization and actor come from the key. Appends to `out`.
+void EncodeActivity(schema::Environment environment, schema::EventType type,
+                    std::int64_t recorded_at_us, std::string_view stream, std::string_view platform,
+                    std::string* out);
 bool DecodeActivity(std::string_view row, ActivityEntry* out);
 /// The sequence comes from the key.
 std::string EncodeRoleChange(const RoleChange& change);

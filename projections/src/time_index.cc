@@ -4,8 +4,7 @@
 
 namespace ledger::projections::internal {
 
-Status TimeIndexWriter::Record(std::int64_t time_us, SequenceNumber sequence,
-                               rocksdb::WriteBatch* batch) {
+Status TimeIndexWriter::Record(std::int64_t time_us, SequenceNumber sequence, RowBatch* batch) {
   if (!loaded_) {
     // The first event after open may share its time with the last one applied before.
     loaded_ = true;
@@ -31,7 +30,7 @@ Status TimeIndexWriter::Record(std::int64_t time_us, SequenceNumber sequence,
   return Status::Ok();
 }
 
-void TimeIndexWriter::Flush(rocksdb::WriteBatch* batch) {
+void TimeIndexWriter::Flush(RowBatch* batch) {
   if (time_us_ && dirty_) PutCurrent(batch);
   dirty_ = false;
 }
@@ -42,8 +41,8 @@ void TimeIndexWriter::Reset() {
   time_us_.reset();
 }
 
-void TimeIndexWriter::PutCurrent(rocksdb::WriteBatch* batch) {
-  (void)batch->Put(family_, keys::Time(*time_us_), EncodeTime(row_));
+void TimeIndexWriter::PutCurrent(RowBatch* batch) {
+  batch->Put(id_, keys::Time(*time_us_), EncodeTime(row_));
 }
 
 Result<SequenceRange> SequencesRecordedIn(const ReadView& view, ProjectionId family,

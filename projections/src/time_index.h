@@ -8,13 +8,12 @@
 // are pure reads of a ReadView.
 #pragma once
 
-#include <rocksdb/write_batch.h>
-
 #include <cstdint>
 #include <optional>
 
 #include "ledger/engine/status.h"
 #include "ledger/engine/types.h"
+#include "row_batch.h"
 #include "rows.h"
 #include "store.h"
 
@@ -23,17 +22,18 @@ namespace ledger::projections::internal {
 class TimeIndexWriter {
  public:
   TimeIndexWriter(ViewStore& store, ProjectionId family)
-      : store_(store), family_(store.family(family)) {}
+      : store_(store), id_(family), family_(store.family(family)) {}
 
-  Status Record(std::int64_t time_us, SequenceNumber sequence, rocksdb::WriteBatch* batch);
+  Status Record(std::int64_t time_us, SequenceNumber sequence, RowBatch* batch);
   /// Writes the row of the latest time if it changed since the last flush.
-  void Flush(rocksdb::WriteBatch* batch);
+  void Flush(RowBatch* batch);
   void Reset();
 
  private:
-  void PutCurrent(rocksdb::WriteBatch* batch);
+  void PutCurrent(RowBatch* batch);
 
   ViewStore& store_;
+  ProjectionId id_;
   rocksdb::ColumnFamilyHandle* family_;
   bool loaded_ = false;
   bool dirty_ = false;

@@ -129,10 +129,15 @@ inline constexpr std::size_t kPageScanRowsMax = 20'000;
 inline constexpr std::size_t kScopePlatformsMax = 1024;
 /// Most days one daily-totals query covers.
 inline constexpr std::size_t kDailyTotalsDaysMax = 400;
+/// Most entries, and about the most bytes, of one page of an append-only view index
+/// (operations, journal, balance history, activity): a page is one RocksDB row.
+inline constexpr std::size_t kViewPageEntriesMax = 32;
+inline constexpr std::size_t kViewPageBytesMax = 4096;
 static_assert(kProjectionBatchEventsMax <= kReadEventsMax, "a projector batch is one log read");
 static_assert(kProjectionCachedRowsMax >= 4 * kProjectionBatchEventsMax,
               "the rows one batch touches stay cached until the next");
 static_assert(kPageRowsDefault <= kPageRowsMax && kPageRowsMax <= kPageScanRowsMax);
 static_assert(kExportChunkBytesMax >= 64 * kTextBytesMax, "an export chunk holds whole rows");
+static_assert(kViewPageBytesMax >= 4 * kTextBytesMax, "a page holds several of the longest entries");
 
 }  // namespace ledger::limits
