@@ -74,6 +74,7 @@ Result<bool> Applier::MatchesLog(ProjectionId id, const Checkpoint& stored) cons
 }
 
 Status Applier::Recover() {
+  ResetCaches();
   std::vector<ProjectionId> stale;
   for (ProjectionId id : kAllProjections) {
     auto stored = store_.ReadCheckpoint(id);
@@ -96,10 +97,10 @@ SequenceNumber Applier::NextToRead() const {
   return lowest.Next();
 }
 
-Status Applier::ApplyBatch(const DecodedBatch& batch) {
-  if (batch.records.empty()) return Status::Ok();
+Result<PreparedWrite> Applier::Prepare(const DecodedBatch& batch) {
+  PreparedWrite prepared;
+  if (batch.records.empty()) return prepared;
   rows_.Clear();
-  std::array<std::uint64_t, kProjectionCount> applied{};
   for (std::size_t i = 0; i < batch.records.size(); ++i) {
     const EventContext event = ContextOf(batch.records[i], batch.events[i]);
     for (std::size_t p = 0; p < kProjectionCount; ++p) {
@@ -111,43 +112,45 @@ Status Applier::ApplyBatch(const DecodedBatch& batch) {
                                                  ProjectionName(kAllProjections[p]),
                                                  event.sequence.value, status.message()));
       }
-      ++applied[p];
+      ++prepared.applied[p];
     }
   }
   const RecordedEvent& last = batch.records.back();
-  const ChainPoint point{last.sequence(), last.hash()};
-  Status status = Write(applied, point);
+  prepared.point = ChainPoint{last.sequence(), last.hash()};
+  Status status = Stage(&prepared);
   if (!status.ok()) {
     ResetCaches();
     return status;
   }
-  // Counted before published: whoever waits for the checkpoint then sees the counts too.
-  Count(applied);
+  return prepared;
+}
+
+Status Applier::Stage(PreparedWrite* prepared) {
   for (std::size_t p = 0; p < kProjectionCount; ++p) {
-    if (applied[p] == 0) continue;
+    if (prepared->applied[p] == 0) continue;
+    Status status = projections_[p]->Flush(&rows_);
+    if (!status.ok()) return status;
+  }
+  Status status = rows_.MoveTo(store_, &prepared->batch);
+  if (!status.ok()) return status;
+  for (std::size_t p = 0; p < kProjectionCount; ++p) {
+    if (prepared->applied[p] == 0) continue;
+    const Checkpoint checkpoint{prepared->point, projections_[p]->layout_version()};
+    store_.PutCheckpoint(&prepared->batch, kAllProjections[p], checkpoint);
+    // The caches go on from the rows just staged. Should the write fail, the projector
+    // stops and Recover() drops the caches and rereads the checkpoints before going on.
     projections_[p]->Committed();
-    checkpoints_[p] = Checkpoint{point, projections_[p]->layout_version()};
-    store_.Publish(kAllProjections[p], point.sequence);
+    checkpoints_[p] = checkpoint;
   }
   return Status::Ok();
 }
 
-Status Applier::Write(const std::array<std::uint64_t, kProjectionCount>& applied,
-                      const ChainPoint& point) {
+void Applier::Complete(const PreparedWrite& written) {
+  // Counted before published: whoever waits for the checkpoint then sees the counts too.
+  Count(written.applied);
   for (std::size_t p = 0; p < kProjectionCount; ++p) {
-    if (applied[p] == 0) continue;
-    Status status = projections_[p]->Flush(&rows_);
-    if (!status.ok()) return status;
+    if (written.applied[p] > 0) store_.Publish(kAllProjections[p], written.point.sequence);
   }
-  rocksdb::WriteBatch batch;
-  Status status = rows_.MoveTo(store_, &batch);
-  if (!status.ok()) return status;
-  for (std::size_t p = 0; p < kProjectionCount; ++p) {
-    if (applied[p] == 0) continue;
-    store_.PutCheckpoint(&batch, kAllProjections[p],
-                         Checkpoint{point, projections_[p]->layout_version()});
-  }
-  return store_.Write(&batch);
 }
 
 Status Applier::Drop(std::span<const ProjectionId> ids) {

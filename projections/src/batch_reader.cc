@@ -12,32 +12,6 @@ namespace {
 constexpr std::chrono::milliseconds kTailPoll{50};
 }  // namespace
 
-bool BatchQueue::Push(DecodedBatch batch) {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return closed_ || batches_.size() < capacity_; });
-  if (closed_) return false;
-  batches_.push_back(std::move(batch));
-  changed_.notify_all();
-  return true;
-}
-
-std::optional<DecodedBatch> BatchQueue::Pop() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return closed_ || !batches_.empty(); });
-  if (closed_) return std::nullopt;
-  DecodedBatch batch = std::move(batches_.front());
-  batches_.pop_front();
-  changed_.notify_all();
-  return batch;
-}
-
-void BatchQueue::Close() {
-  std::lock_guard lock(mutex_);
-  closed_ = true;
-  batches_.clear();
-  changed_.notify_all();
-}
-
 void BatchReader::Start(SequenceNumber from) {
   Stop();
   {

@@ -6,18 +6,16 @@
 // an event cannot be decoded, the reader sends the events before it plus the failure, and
 // stops: the projector must not skip an event. Opaque events (not domain events) pass
 // through undecoded.
-// Thread-safety: BatchQueue is safe between threads; a BatchReader is started and stopped by
-// one owner.
+// Thread-safety: a BatchReader is started and stopped by one owner.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "bounded_queue.h"
 #include "ledger/engine/domain/events.h"
 #include "ledger/engine/log.h"
 #include "ledger/engine/recorded_event.h"
@@ -33,23 +31,7 @@ struct DecodedBatch {
   Status failure;
 };
 
-class BatchQueue {
- public:
-  explicit BatchQueue(std::size_t capacity) : capacity_(capacity) {}
-  /// Blocks while full; false once closed.
-  bool Push(DecodedBatch batch);
-  /// Blocks while empty; nullopt once closed.
-  std::optional<DecodedBatch> Pop();
-  /// Wakes every waiter; Push and Pop fail from now on.
-  void Close();
-
- private:
-  const std::size_t capacity_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<DecodedBatch> batches_;
-  bool closed_ = false;
-};
+using BatchQueue = BoundedQueue<DecodedBatch>;
 
 class BatchReader {
  public:

@@ -1,27 +1,29 @@
 // The keys of the views database: one RocksDB instance, a column family per projection and
 // `default` for the checkpoints. Strings are `field`s and numbers big-endian (encoding.h),
 // so keys sort by their parts, and every index keyed by a sequence lists in log order.
+// "page" rows hold up to limits::kViewPageEntriesMax entries of an append-only index, keyed
+// by the sequence of their first entry (paged_index.h); each entry is listed after "→".
 //
 //   default     "checkpoint" u8:projection          → Checkpoint (store.h)
 //   directory   'o' field:org                       → OrganizationRow
 //               'p' field:platform                  → PlatformRow
 //               'm' field:org u8:env field:platform → ""  the organization's platforms
 //   payments    't' be64:time                       → TimeRow  (time_index.h)
-//               's' u8:env field:org field:platform field:currency  → SummaryRow
+//               's' u8:env field:org field:platform field:currency  → FiguresRow
 //               'd' u8:env field:org field:platform be32:day field:currency → DailyRow
 //                   (platform "" holds the organization's sums over its platforms)
 //               'o' field:platform field:order      → OrderRow
-//               'l' field:platform be64:seq         → order id   orders by creation
+//               'l' field:platform be64:first       page → order id      orders by creation
 //               'q' field:platform u8:status be64:seq → order id  by status, creation seq
 //               'r' field:platform field:reference be64:seq → order id  by reference
-//               'x' field:platform be64:seq         → OperationRow  operations in log order
+//               'x' field:platform be64:first       page → OperationRow  operations
 //               'w' field:platform field:withdrawal → WithdrawalRow
-//               'v' field:platform be64:seq         → withdrawal id  by request
+//               'v' field:platform be64:first       page → withdrawal id  by request
 //   accounting  't' be64:time                       → TimeRow
-//               'j' field:platform be64:seq         → JournalRow
+//               'j' field:platform be64:first       page → JournalRow
 //               'b' u8:env field:org field:currency field:account → svarint balance now
-//               'h' field:account field:currency be64:seq → svarint balance after seq
-//   audit       'a' field:org field:actor be64:seq  → ActivityRow
+//               'h' field:account field:currency be64:first page → svarint balance after
+//   audit       'a' field:org field:actor be64:first page → ActivityRow
 //               'g' field:org be64:seq              → RoleChangeRow
 //
 // `day` is days since 1970-01-01 (UTC) plus 2^31, so earlier days sort first.

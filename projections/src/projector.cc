@@ -20,6 +20,7 @@ namespace ledger::projections {
 using internal::Applier;
 using internal::BatchQueue;
 using internal::BatchReader;
+using internal::BoundedQueue;
 using internal::ViewStore;
 
 struct Projector::Impl {
@@ -31,65 +32,101 @@ struct Projector::Impl {
 
   /// Serializes Start, Stop and Rebuild.
   std::mutex control;
-  std::unique_ptr<BatchQueue> queue;
+  // reader ──batches──▶ applier ──writes──▶ writer
+  std::unique_ptr<BatchQueue> batches;
+  std::unique_ptr<BoundedQueue<internal::PreparedWrite>> writes;
   std::unique_ptr<BatchReader> reader;
   std::thread applier_thread;
+  std::thread writer_thread;
   std::atomic<bool> running{false};
 
   mutable std::mutex failure_mutex;
   std::string failure;
 
   void RunApplier();
-  void StartLocked();
+  void RunWriter();
+  void Fail(const Status& status);
+  Status StartLocked();
   void StopLocked();
 };
+
+void Projector::Impl::Fail(const Status& status) {
+  logger->error("projector stopped: {}", status.ToString());
+  std::lock_guard lock(failure_mutex);
+  if (failure.empty()) failure = status.ToString();
+  running = false;
+}
 
 void Projector::Impl::RunApplier() {
   // RocksDB counts every key comparison in thread-local perf counters unless told not to:
   // a measurable share of a rebuild, for numbers nobody reads here.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   pthread_setname_np(pthread_self(), "views-applier");
-  while (std::optional<internal::DecodedBatch> batch = queue->Pop()) {
-    Status status = applier->ApplyBatch(*batch);
-    if (status.ok() && !batch->records.empty() && options.after_batch_for_tests) {
-      options.after_batch_for_tests(batch->records.back().sequence());
+  while (std::optional<internal::DecodedBatch> batch = batches->Pop()) {
+    Result<internal::PreparedWrite> prepared = applier->Prepare(*batch);
+    if (!prepared.ok()) {
+      Fail(prepared.status());
+      break;
     }
-    if (status.ok()) status = batch->failure;
-    if (!status.ok()) {
-      logger->error("projector stopped: {}", status.ToString());
-      {
-        std::lock_guard lock(failure_mutex);
-        failure = status.ToString();
-      }
-      queue->Close();
+    if (!writes->Push(std::move(prepared).value())) break;
+    if (!batch->failure.ok()) {
+      Fail(batch->failure);  // The events before the failure are written first.
       break;
     }
   }
-  running = false;
+  batches->Close();
+  writes->Finish();
 }
 
-void Projector::Impl::StartLocked() {
+void Projector::Impl::RunWriter() {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  pthread_setname_np(pthread_self(), "views-writer");
+  while (std::optional<internal::PreparedWrite> write = writes->Pop()) {
+    Status status = store->Write(&write->batch);
+    if (!status.ok()) {
+      Fail(status);
+      batches->Close();
+      writes->Close();
+      break;
+    }
+    applier->Complete(*write);
+    if (options.after_batch_for_tests && write->point.sequence.value != 0) {
+      options.after_batch_for_tests(write->point.sequence);
+    }
+  }
+}
+
+Status Projector::Impl::StartLocked() {
   {
     std::lock_guard lock(failure_mutex);
     failure.clear();
   }
-  queue = std::make_unique<BatchQueue>(limits::kProjectionBatchesAheadMax);
+  // From what is stored: after a failed write the caches may have run ahead of it.
+  Status status = applier->Recover();
+  if (!status.ok()) return status;
+  batches = std::make_unique<BatchQueue>(limits::kProjectionBatchesAheadMax);
+  writes = std::make_unique<BoundedQueue<internal::PreparedWrite>>(1);
   const std::size_t batch_events_max =
       options.batch_events_max == 0
           ? limits::kProjectionBatchEventsMax
           : std::min(options.batch_events_max, limits::kProjectionBatchEventsMax);
-  reader = std::make_unique<BatchReader>(*options.log, batch_events_max, *queue);
+  reader = std::make_unique<BatchReader>(*options.log, batch_events_max, *batches);
   running = true;
   reader->Start(applier->NextToRead());
   applier_thread = std::thread([this] { RunApplier(); });
+  writer_thread = std::thread([this] { RunWriter(); });
+  return Status::Ok();
 }
 
 void Projector::Impl::StopLocked() {
-  if (queue) queue->Close();
+  if (batches) batches->Close();
   if (reader) reader->Stop();
+  // The applier stops at its next batch; the writer writes what the applier staged.
   if (applier_thread.joinable()) applier_thread.join();
+  if (writer_thread.joinable()) writer_thread.join();
   reader.reset();
-  queue.reset();
+  batches.reset();
+  writes.reset();
   running = false;
 }
 
@@ -121,9 +158,8 @@ Projector::~Projector() {
 Status Projector::Start() {
   std::lock_guard lock(impl_->control);
   if (impl_->running) return Status::Ok();
-  impl_->StopLocked();  // Joins an applier that stopped on a failure.
-  impl_->StartLocked();
-  return Status::Ok();
+  impl_->StopLocked();  // Joins threads that stopped on a failure.
+  return impl_->StartLocked();
 }
 
 void Projector::Stop() {
@@ -136,7 +172,7 @@ Status Projector::Rebuild(std::span<const ProjectionId> ids) {
   const bool was_running = impl_->running;
   impl_->StopLocked();
   Status status = impl_->applier->Drop(ids);
-  if (was_running) impl_->StartLocked();
+  if (status.ok() && was_running) status = impl_->StartLocked();
   return status;
 }
 

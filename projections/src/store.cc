@@ -29,9 +29,13 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   options.target_file_size_base = 64u << 20;
   options.max_bytes_for_level_base = 512u << 20;
   options.level_compaction_dynamic_level_bytes = true;
+  // Rows are written once and rewritten by compaction a few times: compressing the upper
+  // levels costs a rebuild more CPU than it saves disk. Only the bottom level, where most
+  // of the data ends up, is compressed.
+  options.compression = rocksdb::kNoCompression;
   const auto supported = rocksdb::GetSupportedCompressions();
   if (std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) != supported.end()) {
-    options.compression = rocksdb::kLZ4Compression;
+    options.bottommost_compression = rocksdb::kLZ4Compression;
   }
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
