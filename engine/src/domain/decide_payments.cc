@@ -20,8 +20,9 @@ using schema::OperationOutcome;
 
 /// The order the command names on an already resolved platform.
 std::optional<Rejection> ResolveOrder(const State& state, const PlatformState& platform,
-                                      std::string_view order_id, const OrderState** out) {
-  *out = state.FindOrder(platform.id, order_id);
+                                      std::string_view order_id, const OrderState** out,
+                                      std::uint32_t* index = nullptr) {
+  *out = state.FindOrder(platform.id, order_id, index);
   if (*out != nullptr) return std::nullopt;
   return Reject(ResultCode::kOrderNotFound,
                 fmt::format("order '{}' not found on platform '{}'", order_id, platform.id));
@@ -267,11 +268,11 @@ Decision DecideOne(const Context& context, const RecordOperation& c) {
   const Action action =
       c.kind == OperationKind::Refund ? Action::kRefund : Action::kRecordPaymentExecution;
   if (auto r = context.access.Require(action, *platform)) return *r;
-  if (auto r = ResolveOrder(context.state, *platform, c.order_id, &order)) return *r;
-  std::uint32_t index = 0;
+  std::uint32_t order_index = 0;
+  if (auto r = ResolveOrder(context.state, *platform, c.order_id, &order, &order_index)) return *r;
   const TransactionState* transaction =
-      context.state.FindTransaction(c.platform_id, c.transaction_id, &index);
-  if (transaction == nullptr || transaction->order != context.state.IndexOf(*order)) {
+      context.state.FindTransaction(c.platform_id, c.transaction_id);
+  if (transaction == nullptr || transaction->order != order_index) {
     return Reject(
         ResultCode::kTransactionNotFound,
         fmt::format("transaction '{}' not found in order '{}'", c.transaction_id, c.order_id));

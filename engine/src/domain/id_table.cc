@@ -10,7 +10,7 @@
 namespace ledger::domain {
 namespace {
 
-constexpr std::size_t kInitialSlots = 1024;
+constexpr std::size_t kInitialSlots = 64;
 __extension__ using Wide = unsigned __int128;
 
 IdKey KeyOf(const IdTable::Slot& slot) {
@@ -42,12 +42,12 @@ IdKey MakeIdKey(IdKind kind, std::string_view platform_id, std::string_view id) 
   return key;
 }
 
-std::size_t IdTable::Home(const IdKey& key) const {
+std::size_t IdTable::Shard::Home(const IdKey& key) const {
   // Multiply-shift range reduction: any capacity works, not only powers of two.
   return static_cast<std::size_t>((static_cast<Wide>(key.high) * slots_.size()) >> 64);
 }
 
-const std::uint32_t* IdTable::Find(const IdKey& key) const {
+const std::uint32_t* IdTable::Shard::Find(const IdKey& key) const {
   if (slots_.empty()) return nullptr;
   for (std::size_t i = Home(key);; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
     const Slot& slot = slots_[i];
@@ -56,7 +56,7 @@ const std::uint32_t* IdTable::Find(const IdKey& key) const {
   }
 }
 
-void IdTable::Insert(const IdKey& key, std::uint32_t value) {
+void IdTable::Shard::Insert(const IdKey& key, std::uint32_t value) {
   if ((size_ + 1) * 100 > slots_.size() * kMaxLoadPercent) Grow();
   for (std::size_t i = Home(key);; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
     Slot& slot = slots_[i];
@@ -70,7 +70,7 @@ void IdTable::Insert(const IdKey& key, std::uint32_t value) {
   }
 }
 
-void IdTable::Grow() {
+void IdTable::Shard::Grow() {
   std::vector<Slot> old = std::move(slots_);
   // Growing by a quarter keeps the load between 60% and 75%, and the moment of growth (old
   // and new tables both held) at 2.25 times the old table: memory over rehashing time.
@@ -87,14 +87,25 @@ void IdTable::Grow() {
   }
 }
 
-bool IdTable::Restore(std::vector<Slot> slots, std::size_t size) {
+std::size_t IdTable::capacity() const {
+  std::size_t total = 0;
+  for (const Shard& shard : shards_) total += shard.capacity();
+  return total;
+}
+
+bool IdTable::RestoreShard(std::size_t shard, std::vector<Slot> slots, std::size_t size) {
+  if (shard >= kShards) return false;
   std::size_t used = 0;
-  for (const Slot& slot : slots) used += IsEmpty(slot) ? 0 : 1;
+  for (const Slot& slot : slots) {
+    if (IsEmpty(slot)) continue;
+    if (ShardOf(KeyOf(slot)) != shard) return false;
+    ++used;
+  }
   if (used != size || (!slots.empty() && size * 100 > slots.size() * kMaxLoadPercent)) {
     return false;
   }
-  slots_ = std::move(slots);
-  size_ = size;
+  size_ = size_ - shards_[shard].size() + size;
+  shards_[shard].Restore(std::move(slots), size);
   return true;
 }
 

@@ -11,6 +11,7 @@
 // (MakeIdKey never returns it). Thread-safety: none; the domain state guards it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -44,26 +45,53 @@ class IdTable {
   };
   static_assert(sizeof(Slot) == 20);
   static constexpr std::size_t kMaxLoadPercent = 75;
+  /// The table is split by the key's top bits into shards that grow one at a time, so growing
+  /// holds an old and a new copy of one shard only, never of the whole table.
+  static constexpr std::size_t kShards = 64;
 
   /// The value stored for `key`, or nullptr.
-  const std::uint32_t* Find(const IdKey& key) const;
+  const std::uint32_t* Find(const IdKey& key) const { return shards_[ShardOf(key)].Find(key); }
   /// REQUIRES: `key` is absent.
-  void Insert(const IdKey& key, std::uint32_t value);
+  void Insert(const IdKey& key, std::uint32_t value) {
+    shards_[ShardOf(key)].Insert(key, value);
+    ++size_;
+  }
 
   std::size_t size() const { return size_; }
-  std::size_t capacity() const { return slots_.size(); }
-  std::size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+  std::size_t capacity() const;
+  std::size_t MemoryBytes() const { return capacity() * sizeof(Slot); }
 
-  /// Raw slots, for snapshots; Restore() takes them back as they were.
-  const std::vector<Slot>& slots() const { return slots_; }
-  /// False when `slots` cannot be a table (capacity or count inconsistent).
-  bool Restore(std::vector<Slot> slots, std::size_t size);
+  /// Raw slots of one shard, for snapshots; RestoreShard() takes them back as they were.
+  const std::vector<Slot>& ShardSlots(std::size_t shard) const { return shards_[shard].slots(); }
+  std::size_t ShardSize(std::size_t shard) const { return shards_[shard].size(); }
+  /// False when `slots` cannot be that shard (count, load or a key of another shard).
+  bool RestoreShard(std::size_t shard, std::vector<Slot> slots, std::size_t size);
 
  private:
-  std::size_t Home(const IdKey& key) const;
-  void Grow();
+  class Shard {
+   public:
+    const std::uint32_t* Find(const IdKey& key) const;
+    void Insert(const IdKey& key, std::uint32_t value);
+    std::size_t size() const { return size_; }
+    std::size_t capacity() const { return slots_.size(); }
+    const std::vector<Slot>& slots() const { return slots_; }
+    void Restore(std::vector<Slot> slots, std::size_t size) {
+      slots_ = std::move(slots);
+      size_ = size;
+    }
 
-  std::vector<Slot> slots_;
+   private:
+    std::size_t Home(const IdKey& key) const;
+    void Grow();
+
+    std::vector<Slot> slots_;
+    std::size_t size_ = 0;
+  };
+
+  static std::size_t ShardOf(const IdKey& key) { return static_cast<std::size_t>(key.low >> 58); }
+  static_assert(kShards == 64, "ShardOf takes the top six bits");
+
+  std::array<Shard, kShards> shards_;
   std::size_t size_ = 0;
 };
 

@@ -188,9 +188,8 @@ LedgerStats Ledger::Stats() const {
   stats.applied_through = state.applied_through;
   stats.orders = state.orders.size();
   stats.transactions = state.transactions.size();
-  stats.state_bytes = state.ids.MemoryBytes() +
-                      state.orders.capacity() * sizeof(domain::OrderState) +
-                      state.transactions.capacity() * sizeof(domain::TransactionState);
+  stats.state_bytes =
+      state.ids.MemoryBytes() + state.orders.MemoryBytes() + state.transactions.MemoryBytes();
   stats.snapshot_sequence = SequenceNumber{impl_->snapshot_sequence.load()};
   stats.snapshots_written = impl_->snapshots_written.load();
   stats.snapshot_pause_ms_max = impl_->snapshot_pause_ms_max.load();

@@ -78,6 +78,11 @@ class Writer {
     Value<std::uint64_t>(items.size());
     Bytes(items.data(), items.size() * sizeof(T));
   }
+  template <typename T>
+  void Records(const ChunkedVector<T>& items) {
+    Value<std::uint64_t>(items.size());
+    items.ForEachSpan([this](const T* data, std::size_t count) { Bytes(data, count * sizeof(T)); });
+  }
   /// Appends the checksum and flushes (to the OS; PublishSnapshotFile fsyncs).
   Status Finish() {
     std::uint64_t digest = XXH3_64bits_digest(hash_);
@@ -156,7 +161,10 @@ void WriteDirectory(Writer& w, const State& state) {
 
 void WritePayments(Writer& w, const State& state) {
   w.Value<std::uint64_t>(state.ids.size());
-  w.Records(state.ids.slots());
+  for (std::size_t shard = 0; shard < IdTable::kShards; ++shard) {
+    w.Value<std::uint64_t>(state.ids.ShardSize(shard));
+    w.Records(state.ids.ShardSlots(shard));
+  }
   w.Records(state.orders);
   w.Records(state.transactions);
   w.Value<std::uint64_t>(state.withdrawals.size());

@@ -11,7 +11,7 @@
 //                            u64(b) { text(bank account) u16(currency) }* }*
 //   users        := u64(n) { text(id) u32(version) u64(o) u32(organization)* }*
 //   api_keys, user_tokens := u64(n) { text(id) u32(owner) hash[32] u8(active) }*
-//   ids          := u64(size) u64(slots) slot*                   IdTable slots, raw
+//   ids          := u64(size) { u64(shard size) u64(slots) slot* }^64   IdTable shards, raw
 //   orders, transactions := u64(n) record*                       the structs, raw
 //   withdrawals  := u64(n) { i64(amount) u32(platform) u16(currency) u8(status) text(bank) }*
 //   wallets      := u64(n) { u64(key) i64(balance) i64(in_transit) u32(version) }*
@@ -36,7 +36,8 @@ namespace ledger::domain {
 
 inline constexpr char kSnapshotMagic[4] = {'L', 'G', 'D', 'S'};
 /// Bump when any raw record (OrderState, TransactionState, IdTable::Slot) changes layout.
-inline constexpr std::uint32_t kSnapshotFormatVersion = 1;
+/// 2: the id table in 64 shards.
+inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
 
 /// Writes `state`, which covers the log up to `position`, to `temp_path` (not yet synced).
 Status WriteSnapshotFile(const State& state, const ChainPoint& position,

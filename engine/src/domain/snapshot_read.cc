@@ -94,6 +94,11 @@ class Reader {
     items->resize(count);
     Bytes(items->data(), count * sizeof(T));
   }
+  template <typename T>
+  void Records(ChunkedVector<T>* items) {
+    items->Resize(Count(sizeof(T)));
+    items->ForEachSpan([this](T* data, std::size_t count) { Bytes(data, count * sizeof(T)); });
+  }
   /// Reads the trailer and checks it against everything read before; true at a clean end.
   bool FinishChecksum() {
     std::uint64_t expected = XXH3_64bits_digest(hash_);
@@ -192,16 +197,25 @@ void ReadDirectory(Reader& r, State* state) {
 }
 
 void ReadPayments(Reader& r, State* state) {
-  auto id_count = r.Value<std::uint64_t>();
-  std::vector<IdTable::Slot> slots;
-  r.Records(&slots);
-  r.Expect(state->ids.Restore(std::move(slots), id_count));
-  r.Records(&state->orders);
-  for (const OrderState& order : state->orders) {
-    r.Expect(order.platform < state->platforms.size() && order.currency < CurrencyCount());
+  const auto id_count = r.Value<std::uint64_t>();
+  for (std::size_t shard = 0; shard < IdTable::kShards && r.ok(); ++shard) {
+    const auto size = r.Value<std::uint64_t>();
+    std::vector<IdTable::Slot> slots;
+    r.Records(&slots);
+    r.Expect(state->ids.RestoreShard(shard, std::move(slots), size));
   }
+  r.Expect(state->ids.size() == id_count);
+  r.Records(&state->orders);
+  state->orders.ForEachSpan([&](const OrderState* orders, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      r.Expect(orders[i].platform < state->platforms.size() &&
+               orders[i].currency < CurrencyCount());
+    }
+  });
   r.Records(&state->transactions);
-  for (const TransactionState& t : state->transactions) r.Expect(t.order < state->orders.size());
+  state->transactions.ForEachSpan([&](const TransactionState* transactions, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) r.Expect(transactions[i].order < state->orders.size());
+  });
   state->withdrawals.resize(r.Count(19));
   for (WithdrawalState& d : state->withdrawals) {
     d.amount_minor = r.Value<std::int64_t>();

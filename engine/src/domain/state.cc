@@ -54,9 +54,12 @@ const UserState* State::FindUser(std::string_view id) const {
   return FindIn(users, user_index, id);
 }
 
-const OrderState* State::FindOrder(std::string_view platform_id, std::string_view order_id) const {
-  const std::uint32_t* index = ids.Find(MakeIdKey(IdKind::kOrder, platform_id, order_id));
-  return index == nullptr ? nullptr : &orders[*index];
+const OrderState* State::FindOrder(std::string_view platform_id, std::string_view order_id,
+                                   std::uint32_t* index) const {
+  const std::uint32_t* found = ids.Find(MakeIdKey(IdKind::kOrder, platform_id, order_id));
+  if (found == nullptr) return nullptr;
+  if (index != nullptr) *index = *found;
+  return &orders[*found];
 }
 
 const TransactionState* State::FindTransaction(std::string_view platform_id,
@@ -93,11 +96,6 @@ const RoleGrant* State::FindGrant(const OrganizationState& organization,
 std::uint32_t State::IndexOf(const PlatformState& platform) const {
   LEDGER_CHECK(&platform >= platforms.data() && &platform < platforms.data() + platforms.size());
   return static_cast<std::uint32_t>(&platform - platforms.data());
-}
-
-std::uint32_t State::IndexOf(const OrderState& order) const {
-  LEDGER_CHECK(&order >= orders.data() && &order < orders.data() + orders.size());
-  return static_cast<std::uint32_t>(&order - orders.data());
 }
 
 }  // namespace ledger::domain

@@ -2,7 +2,7 @@
 //
 // Directory aggregates (organizations, platforms, users, credentials, bank accounts) are few
 // and kept with their string ids. Payment aggregates are many, so they are kept compact:
-// orders and transactions are fixed-size structs in vectors, found through one IdTable of
+// orders and transactions are fixed-size structs in chunked vectors, found through one IdTable of
 // 128-bit id keys; wallets are keyed by (platform index, currency index). Apply() (apply.h)
 // is the only mutator; Decide() (decide.h) only reads.
 //
@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "domain/chunked_vector.h"
 #include "domain/id_table.h"
 #include "ledger/engine/domain/permissions.h"
 #include "ledger/engine/types.h"
@@ -140,8 +141,8 @@ struct State {
   /// Keys of orders (value: order index), transactions (transaction index), operations (0)
   /// and withdrawals (withdrawal index).
   IdTable ids;
-  std::vector<OrderState> orders;
-  std::vector<TransactionState> transactions;
+  ChunkedVector<OrderState> orders;
+  ChunkedVector<TransactionState> transactions;
   std::vector<WithdrawalState> withdrawals;
   /// WalletKey(platform, currency) → wallet.
   std::unordered_map<std::uint64_t, WalletState> wallets;
@@ -152,7 +153,9 @@ struct State {
   const OrganizationState* FindOrganization(std::string_view id) const;
   const PlatformState* FindPlatform(std::string_view id) const;
   const UserState* FindUser(std::string_view id) const;
-  const OrderState* FindOrder(std::string_view platform_id, std::string_view order_id) const;
+  /// The order with this id on the platform, and its index; nullptr when none.
+  const OrderState* FindOrder(std::string_view platform_id, std::string_view order_id,
+                              std::uint32_t* index = nullptr) const;
   /// The transaction with this id on the platform, and its index; nullptr when none.
   const TransactionState* FindTransaction(std::string_view platform_id,
                                           std::string_view transaction_id,
@@ -166,7 +169,6 @@ struct State {
   const RoleGrant* FindGrant(const OrganizationState& organization, std::string_view user_id) const;
 
   std::uint32_t IndexOf(const PlatformState& platform) const;
-  std::uint32_t IndexOf(const OrderState& order) const;
 };
 
 inline std::uint64_t WalletKey(std::uint32_t platform, std::uint16_t currency) {

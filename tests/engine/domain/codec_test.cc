@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "domain/chunked_vector.h"
 #include "domain/id_table.h"
 #include "ledger/engine/domain/event_codec.h"
 #include "ledger/engine/domain/money.h"
@@ -181,8 +182,13 @@ TEST(IdTable, FindsWhatWasInsertedAcrossGrowthAndRestore) {
   EXPECT_EQ(table.size(), kCount);
   EXPECT_LE(table.size() * 100, table.capacity() * IdTable::kMaxLoadPercent);
   IdTable restored;
-  ASSERT_TRUE(restored.Restore(table.slots(), table.size()));
-  EXPECT_FALSE(IdTable().Restore(table.slots(), table.size() + 1));
+  for (std::size_t shard = 0; shard < IdTable::kShards; ++shard) {
+    ASSERT_TRUE(restored.RestoreShard(shard, table.ShardSlots(shard), table.ShardSize(shard)));
+  }
+  EXPECT_EQ(restored.size(), kCount);
+  // A shard's slots restored as another shard, or with a wrong count, are refused.
+  EXPECT_FALSE(IdTable().RestoreShard(1, table.ShardSlots(0), table.ShardSize(0)));
+  EXPECT_FALSE(IdTable().RestoreShard(0, table.ShardSlots(0), table.ShardSize(0) + 1));
   for (std::uint32_t i = 0; i < kCount; ++i) {
     const std::uint32_t* value =
         restored.Find(MakeIdKey(IdKind::kOrder, "shop", "o" + std::to_string(i)));
@@ -192,6 +198,21 @@ TEST(IdTable, FindsWhatWasInsertedAcrossGrowthAndRestore) {
   // Kinds and platforms are separate namespaces.
   EXPECT_EQ(restored.Find(MakeIdKey(IdKind::kTransaction, "shop", "o1")), nullptr);
   EXPECT_EQ(restored.Find(MakeIdKey(IdKind::kOrder, "shop2", "o1")), nullptr);
+}
+
+TEST(ChunkedVector, GrowsByChunksAndKeepsItsRecords) {
+  ChunkedVector<std::uint64_t> records;
+  const std::size_t count = 3 * ChunkedVector<std::uint64_t>::kChunkRecords + 5;
+  for (std::uint64_t i = 0; i < count; ++i) records.push_back(i * 7);
+  ASSERT_EQ(records.size(), count);
+  for (std::uint64_t i = 0; i < count; i += 997) EXPECT_EQ(records[i], i * 7);
+  std::size_t seen = 0;
+  records.ForEachSpan([&](const std::uint64_t* data, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(data[i], (seen + i) * 7);
+    seen += n;
+  });
+  EXPECT_EQ(seen, count);
+  EXPECT_EQ(records.MemoryBytes(), 4 * ChunkedVector<std::uint64_t>::kChunkRecords * 8);
 }
 
 }  // namespace
