@@ -1,5 +1,6 @@
-// A compact set of ids: 128-bit keys in one open-addressing table (linear probing), each with
-// a 32-bit value (an index into the state's vectors, or 0 for ids only checked for use).
+// A compact set of ids: 128-bit keys in open-addressing tables (linear probing, 64 shards by
+// the key's top bits), each with a 32-bit value (an index into the state's records, or 0
+// for ids only checked for use).
 //
 // Orders, transactions, operations and withdrawals are counted in millions, so their ids are
 // not kept as strings: an id is known by IdKey = XXH3-128(kind, platform, id). Two different
@@ -7,8 +8,8 @@
 // odds of an undetected hardware fault; docs/domain.md states what a collision would do.
 // Nothing is ever erased: ids stay taken forever.
 //
-// Invariant: the load stays at most kMaxLoadPercent; an all-zero key marks an empty slot
-// (MakeIdKey never returns it). Thread-safety: none; the domain state guards it.
+// Invariant: every shard's load stays at most kMaxLoadPercent; an all-zero key marks an empty
+// slot (MakeIdKey never returns it); a key lives in shard ShardOf(key). Thread-safety: none; the domain state guards it.
 #pragma once
 
 #include <array>
