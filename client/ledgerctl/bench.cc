@@ -21,6 +21,14 @@ namespace {
 namespace p = protocol;
 using Clock = std::chrono::steady_clock;
 
+using Results = flatbuffers::Vector<flatbuffers::Offset<p::CommandResult>>;
+
+/// The results of a CommandResults reply; nullptr for any other reply.
+const Results* ResultsVector(const client::Reply& reply) {
+  const auto* body = reply.body<p::CommandResults>();
+  return body == nullptr ? nullptr : body->results();
+}
+
 /// One connection's loop: keeps `pipeline` requests in flight, each sent again as soon as
 /// its response arrives. Runs entirely on the client's io thread.
 class Driver : public std::enable_shared_from_this<Driver> {
@@ -58,15 +66,20 @@ class Driver : public std::enable_shared_from_this<Driver> {
       stop_ = true;
       return;
     }
+    const Results* results = ResultsVector(reply);
+    if (results == nullptr) {
+      if (failure.empty()) failure = "unexpected response";
+      stop_ = true;
+      return;
+    }
     if (measuring_.load() && !stop_.load()) {
       latencies_us.push_back(static_cast<std::uint32_t>(
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent).count()));
-      for (const auto* result : *reply.body<p::CommandResults>()->results()) {
+      for (const auto* result : *results) {
         if (result->status() == p::ErrorCode::Ok) {
           events += result->event_count();
-        } else if (++rejected == 1 && result->code_name() != nullptr) {
-          first_rejection = result->code_name()->str() + ": " +
-                            (result->message() ? result->message()->str() : std::string());
+        } else if (++rejected == 1) {
+          first_rejection = Text(result->code_name()) + ": " + Text(result->message());
         }
       }
     }
@@ -92,11 +105,11 @@ bool Setup(Ctl& ctl, const std::string& run, std::string* key_credential) {
                             client::CreatePlatform(organization, platform, "Bench platform",
                                                    schema::Environment::Production),
                             client::IssueApiKey(platform, platform + "-key", secret.sha256)}));
-  if (!reply.ok()) return false;
-  for (const auto* result : *reply.body<p::CommandResults>()->results()) {
+  const Results* results = ResultsVector(reply);
+  if (!reply.ok() || results == nullptr) return false;
+  for (const auto* result : *results) {
     if (result->status() != p::ErrorCode::Ok) {
-      std::cerr << "ledgerctl bench: setup refused: "
-                << (result->message() ? result->message()->str() : "") << "\n";
+      std::cerr << "ledgerctl bench: setup refused: " << Text(result->message()) << "\n";
       return false;
     }
   }

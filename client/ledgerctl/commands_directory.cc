@@ -51,11 +51,12 @@ int Issue(Ctl& ctl, const std::string& label, const std::string& id, const std::
   auto reply =
       ctl.Call(protocol::RequestBody::ExecuteCommands, c::ExecuteBatch({command(secret.sha256)}));
   if (!reply.ok()) return ctl.ExitCodeOf(reply);
-  const auto* result = reply.body<protocol::CommandResults>()->results()->Get(0);
+  const auto results = ResultsOf(reply);
+  if (results.size() != 1) return kExitConnection;
+  const auto* result = results.front();
   if (result->status() != protocol::ErrorCode::Ok) {
     ctl.PrintError({c::ErrorKind::kServer, result->status(),
-                    (result->code_name() ? result->code_name()->str() : std::string()) + ": " +
-                        (result->message() ? result->message()->str() : std::string())});
+                    Text(result->code_name()) + ": " + Text(result->message())});
     return kExitRejected;
   }
   const std::string credential = id + "." + secret.secret;

@@ -49,9 +49,11 @@ int Export(Ctl& ctl, p::ExportKind kind, const ExportOptions& o) {
           finished.set_value(ctl.ExitCodeOf(reply));
           return false;
         }
-        out->write(reinterpret_cast<const char*>(chunk->data()->data()),
-                   static_cast<std::streamsize>(chunk->data()->size()));
-        bytes += chunk->data()->size();
+        if (const auto* data = chunk->data()) {
+          out->write(reinterpret_cast<const char*>(data->data()),
+                     static_cast<std::streamsize>(data->size()));
+          bytes += data->size();
+        }
         if (!chunk->last()) return true;
         rows = chunk->rows();
         as_of = chunk->as_of_sequence();
@@ -103,8 +105,9 @@ void AddExportCommands(CLI::App& app, Ctl& ctl) {
       });
       if (!reply.ok()) return c.ExitCodeOf(reply);
       std::cout << "rebuilding:";
-      for (const auto* name : *reply.body<p::ProjectionsRebuilt>()->names()) {
-        std::cout << " " << name->str();
+      const auto* rebuilt = reply.body<p::ProjectionsRebuilt>();
+      if (rebuilt != nullptr && rebuilt->names() != nullptr) {
+        for (const auto* name : *rebuilt->names()) std::cout << " " << Text(name);
       }
       std::cout << " (ledgerctl stats shows their lag)\n";
       return kExitOk;

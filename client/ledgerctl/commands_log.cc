@@ -26,15 +26,16 @@ std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes) {
 int PrintEvents(Ctl& ctl, const client::Reply& reply) {
   if (!reply.ok()) return ctl.ExitCodeOf(reply);
   const auto* events = reply.body<p::Events>();
+  if (events == nullptr) return kExitConnection;
   if (ctl.options.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto* event : *events->events()) list.push_back(EventJson(*event));
+    for (const auto* event : Items(events->events())) list.push_back(EventJson(*event));
     Ctl::PrintJson(
         {{"events", list}, {"next", events->next()}, {"head_sequence", events->head_sequence()}});
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto* event : *events->events()) rows.push_back(EventRow(*event));
+  for (const auto* event : Items(events->events())) rows.push_back(EventRow(*event));
   Ctl::PrintTable(EventColumns(), rows);
   std::cout << "(" << rows.size() << " events; next " << events->next() << ", head "
             << events->head_sequence() << ")\n";
@@ -78,7 +79,8 @@ int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
   if (from == 0) {
     auto stats = client->Call(p::RequestBody::ReadLog,
                               [](auto& b) { return p::CreateReadLog(b, UINT64_MAX, 1).Union(); });
-    from = stats.ok() ? stats.body<p::Events>()->head_sequence() + 1 : 1;
+    const auto* head = stats.body<p::Events>();
+    from = head != nullptr ? head->head_sequence() + 1 : 1;
   }
   std::promise<int> finished;
   std::once_flag once;
@@ -94,7 +96,7 @@ int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
           std::call_once(once, [&] { finished.set_value(ctl.ExitCodeOf(reply)); });
           return false;
         }
-        for (const auto* event : *chunk->events()) {
+        for (const auto* event : Items(chunk->events())) {
           if (json) {
             std::cout << EventJson(*event).dump() << "\n";
           } else {
@@ -143,11 +145,12 @@ void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
       });
       if (!reply.ok()) return c.ExitCodeOf(reply);
       const auto* r = reply.body<p::VerifyChainResult>();
+      if (r == nullptr) return kExitConnection;
       if (c.options.json) {
         Ctl::PrintJson({{"ok", r->ok()},
                         {"events_checked", r->events_checked()},
                         {"first_bad_sequence", r->first_bad_sequence()},
-                        {"problem", r->problem() ? r->problem()->str() : ""},
+                        {"problem", Text(r->problem())},
                         {"head_sequence", r->last_good_sequence()},
                         {"head_hash", Hex(r->last_good_hash())}});
       } else if (r->ok()) {
@@ -155,8 +158,8 @@ void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
                   << r->last_good_sequence() << " " << Hex(r->last_good_hash()) << "\n";
       } else {
         std::cout << "CHAIN BROKEN at sequence " << r->first_bad_sequence() << ": "
-                  << (r->problem() ? r->problem()->str() : "") << "\nlast good "
-                  << r->last_good_sequence() << " " << Hex(r->last_good_hash()) << "\n";
+                  << Text(r->problem()) << "\nlast good " << r->last_good_sequence() << " "
+                  << Hex(r->last_good_hash()) << "\n";
       }
       return r->ok() ? kExitOk : kExitRejected;
     };
@@ -169,6 +172,7 @@ void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
           c.Call(p::RequestBody::GetStats, [](auto& b) { return p::CreateGetStats(b).Union(); });
       if (!reply.ok()) return c.ExitCodeOf(reply);
       const auto* s = reply.body<p::Stats>();
+      if (s == nullptr) return kExitConnection;
       if (c.options.json) {
         Ctl::PrintJson(ResponseJson(reply));
         return kExitOk;
@@ -180,8 +184,8 @@ void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
                         std::to_string(s->connections()), std::to_string(s->group_commits()),
                         std::to_string(s->uptime_seconds()) + "s"}});
       std::vector<std::vector<std::string>> rows;
-      for (const auto* projection : *s->projections()) {
-        rows.push_back({projection->name()->str(), std::to_string(projection->checkpoint()),
+      for (const auto* projection : Items(s->projections())) {
+        rows.push_back({Text(projection->name()), std::to_string(projection->checkpoint()),
                         std::to_string(projection->lag()),
                         std::to_string(static_cast<long>(projection->events_per_second()))});
       }
@@ -201,13 +205,14 @@ void AddLogCommands(CLI::App& app, Ctl& ctl) {
       auto reply = c.Call(p::RequestBody::Ping, [](auto& b) { return p::CreatePing(b).Union(); });
       if (!reply.ok()) return c.ExitCodeOf(reply);
       const auto* who = c.Connect()->identity().body<p::Authenticated>();
+      if (who == nullptr) return kExitConnection;
       if (c.options.json) {
-        Ctl::PrintJson({{"principal", who->principal_id()->str()},
+        Ctl::PrintJson({{"principal", Text(who->principal_id())},
                         {"environment", schema::EnumNameEnvironment(who->environment())},
-                        {"server_version", who->server_version()->str()}});
+                        {"server_version", Text(who->server_version())}});
       } else {
-        std::cout << "pong from ledgerd " << who->server_version()->str() << " as "
-                  << who->principal_id()->str() << " ("
+        std::cout << "pong from ledgerd " << Text(who->server_version()) << " as "
+                  << Text(who->principal_id()) << " ("
                   << schema::EnumNameEnvironment(who->environment()) << ")\n";
       }
       return kExitOk;
@@ -230,7 +235,9 @@ void AddLogCommands(CLI::App& app, Ctl& ctl) {
         return p::CreateAppendEventsDirect(b, &inputs).Union();
       });
       if (!reply.ok()) return c.ExitCodeOf(reply);
-      const auto* r = reply.body<p::CommandResults>()->results()->Get(0);
+      const auto results = ResultsOf(reply);
+      if (results.size() != 1) return kExitConnection;
+      const auto* r = results.front();
       std::cout << p::EnumNameErrorCode(r->status()) << " sequence " << r->sequence() << "\n";
       return r->status() == p::ErrorCode::Ok || r->status() == p::ErrorCode::Duplicate
                  ? kExitOk

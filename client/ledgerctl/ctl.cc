@@ -13,6 +13,13 @@ namespace ledger::ctl {
 
 namespace p = protocol;
 
+std::string Text(const flatbuffers::String* text) { return text ? text->str() : std::string(); }
+
+std::vector<const p::CommandResult*> ResultsOf(const client::Reply& reply) {
+  const auto* body = reply.body<p::CommandResults>();
+  return Items(body == nullptr ? nullptr : body->results());
+}
+
 bool ParseEnvironment(const std::string& name, schema::Environment* out) {
   if (name == "sandbox") {
     *out = schema::Environment::Sandbox;
@@ -190,17 +197,21 @@ int Ctl::Execute(std::vector<std::pair<std::string, client::CommandBuilder>> com
   for (auto& [name, builder] : commands) builders.push_back(std::move(builder));
   auto reply = Call(p::RequestBody::ExecuteCommands, client::ExecuteBatch(std::move(builders)));
   if (!reply.ok()) return ExitCodeOf(reply);
-  const auto* results = reply.body<p::CommandResults>()->results();
+  const auto results = ResultsOf(reply);
+  if (results.size() != commands.size()) {
+    PrintError({client::ErrorKind::kConnection, p::ErrorCode::Internal, "unexpected response"});
+    return kExitConnection;
+  }
   int exit_code = kExitOk;
   nlohmann::json json = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows;
-  for (flatbuffers::uoffset_t i = 0; i < results->size(); ++i) {
-    const auto* r = results->Get(i);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto* r = results[i];
     const bool ok = r->status() == p::ErrorCode::Ok || r->status() == p::ErrorCode::Duplicate;
     if (!ok) exit_code = kExitRejected;
-    std::string code = r->code_name() ? r->code_name()->str() : "accepted";
+    std::string code = r->code_name() ? Text(r->code_name()) : "accepted";
     if (r->status() == p::ErrorCode::Duplicate) code = "duplicate";
-    std::string message = r->message() ? r->message()->str() : "";
+    std::string message = Text(r->message());
     json.push_back({{"command", commands[i].first},
                     {"status", p::EnumNameErrorCode(r->status())},
                     {"code", code},

@@ -71,4 +71,18 @@ std::string FormatTime(std::int64_t micros);
 std::string FormatMoney(std::int64_t amount_minor, const std::string& currency);
 bool ParseEnvironment(const std::string& name, schema::Environment* out);
 
+/// A FlatBuffers string's text; empty when absent.
+std::string Text(const flatbuffers::String* text);
+/// The elements of a vector of tables; none when the vector is absent.
+template <typename T>
+std::vector<const T*> Items(const flatbuffers::Vector<flatbuffers::Offset<T>>* vector) {
+  std::vector<const T*> items;
+  if (vector == nullptr) return items;
+  items.reserve(vector->size());
+  for (const T* item : *vector) items.push_back(item);
+  return items;
+}
+/// The results of a CommandResults reply (none for any other reply).
+std::vector<const protocol::CommandResult*> ResultsOf(const client::Reply& reply);
+
 }  // namespace ledger::ctl

@@ -56,15 +56,14 @@ bool Run(c::Client& client, std::vector<c::CommandBuilder> commands, int* duplic
       std::cerr << "ledgerctl demo: " << reply.error().ToString() << "\n";
       return false;
     }
-    for (const auto* result : *reply.body<p::CommandResults>()->results()) {
+    for (const auto* result : ResultsOf(reply)) {
       if (result->status() == p::ErrorCode::Duplicate && duplicates != nullptr) ++*duplicates;
       if (result->status() == p::ErrorCode::Ok || result->status() == p::ErrorCode::Duplicate) {
         continue;
       }
       if (++refused <= 5) {
-        std::cerr << "ledgerctl demo: refused: "
-                  << (result->code_name() ? result->code_name()->str() : "") << ": "
-                  << (result->message() ? result->message()->str() : "") << "\n";
+        std::cerr << "ledgerctl demo: refused: " << Text(result->code_name()) << ": "
+                  << Text(result->message()) << "\n";
       }
     }
   }

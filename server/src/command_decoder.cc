@@ -32,107 +32,127 @@ std::vector<std::string> Texts(
 Result<d::Command> DecodeDirectory(const p::CommandInput& in) {
   switch (in.command_type()) {
     case p::Command::CreateOrganization: {
-      const auto& c = *in.command_as_CreateOrganization();
-      return d::Command(d::CreateOrganization{Text(c.organization_id()), Text(c.name())});
+      const auto* c = in.command_as_CreateOrganization();
+      if (c == nullptr) break;
+      return d::Command(d::CreateOrganization{Text(c->organization_id()), Text(c->name())});
     }
     case p::Command::CreatePlatform: {
-      const auto& c = *in.command_as_CreatePlatform();
-      return d::Command(d::CreatePlatform{Text(c.organization_id()), Text(c.platform_id()),
-                                          Text(c.name()), c.environment()});
+      const auto* c = in.command_as_CreatePlatform();
+      if (c == nullptr) break;
+      return d::Command(d::CreatePlatform{Text(c->organization_id()), Text(c->platform_id()),
+                                          Text(c->name()), c->environment()});
     }
     case p::Command::RegisterUser: {
-      const auto& c = *in.command_as_RegisterUser();
+      const auto* c = in.command_as_RegisterUser();
+      if (c == nullptr) break;
       return d::Command(
-          d::RegisterUser{Text(c.user_id()), Text(c.email()), Text(c.display_name())});
+          d::RegisterUser{Text(c->user_id()), Text(c->email()), Text(c->display_name())});
     }
     case p::Command::GrantRole: {
-      const auto& c = *in.command_as_GrantRole();
-      return d::Command(d::GrantRole{Text(c.organization_id()), Text(c.user_id()), c.role(),
-                                     c.all_platforms(), Texts(c.platform_ids())});
+      const auto* c = in.command_as_GrantRole();
+      if (c == nullptr) break;
+      return d::Command(d::GrantRole{Text(c->organization_id()), Text(c->user_id()), c->role(),
+                                     c->all_platforms(), Texts(c->platform_ids())});
     }
     case p::Command::RevokeRole: {
-      const auto& c = *in.command_as_RevokeRole();
-      return d::Command(d::RevokeRole{Text(c.organization_id()), Text(c.user_id())});
+      const auto* c = in.command_as_RevokeRole();
+      if (c == nullptr) break;
+      return d::Command(d::RevokeRole{Text(c->organization_id()), Text(c->user_id())});
     }
     case p::Command::IssueApiKey: {
-      const auto& c = *in.command_as_IssueApiKey();
-      d::IssueApiKey command{Text(c.platform_id()), Text(c.key_id()), {}};
-      if (!ToHash(c.secret_sha256(), &command.secret_sha256)) {
+      const auto* c = in.command_as_IssueApiKey();
+      if (c == nullptr) break;
+      d::IssueApiKey command{Text(c->platform_id()), Text(c->key_id()), {}};
+      if (!ToHash(c->secret_sha256(), &command.secret_sha256)) {
         return Status::InvalidArgument("secret_sha256 must be 32 bytes");
       }
       return d::Command(std::move(command));
     }
     case p::Command::RevokeApiKey: {
-      const auto& c = *in.command_as_RevokeApiKey();
-      return d::Command(d::RevokeApiKey{Text(c.platform_id()), Text(c.key_id())});
+      const auto* c = in.command_as_RevokeApiKey();
+      if (c == nullptr) break;
+      return d::Command(d::RevokeApiKey{Text(c->platform_id()), Text(c->key_id())});
     }
     case p::Command::IssueUserToken: {
-      const auto& c = *in.command_as_IssueUserToken();
-      d::IssueUserToken command{Text(c.user_id()), Text(c.token_id()), {}};
-      if (!ToHash(c.secret_sha256(), &command.secret_sha256)) {
+      const auto* c = in.command_as_IssueUserToken();
+      if (c == nullptr) break;
+      d::IssueUserToken command{Text(c->user_id()), Text(c->token_id()), {}};
+      if (!ToHash(c->secret_sha256(), &command.secret_sha256)) {
         return Status::InvalidArgument("secret_sha256 must be 32 bytes");
       }
       return d::Command(std::move(command));
     }
     case p::Command::RevokeUserToken: {
-      const auto& c = *in.command_as_RevokeUserToken();
-      return d::Command(d::RevokeUserToken{Text(c.user_id()), Text(c.token_id())});
+      const auto* c = in.command_as_RevokeUserToken();
+      if (c == nullptr) break;
+      return d::Command(d::RevokeUserToken{Text(c->user_id()), Text(c->token_id())});
     }
     case p::Command::AddBankAccount: {
-      const auto& c = *in.command_as_AddBankAccount();
-      return d::Command(d::AddBankAccount{Text(c.platform_id()), Text(c.bank_account_id()),
-                                          Text(c.holder_name()), Text(c.account_number()),
-                                          Text(c.currency())});
+      const auto* c = in.command_as_AddBankAccount();
+      if (c == nullptr) break;
+      return d::Command(d::AddBankAccount{Text(c->platform_id()), Text(c->bank_account_id()),
+                                          Text(c->holder_name()), Text(c->account_number()),
+                                          Text(c->currency())});
     }
     default:
       return Status::NotFound("not a directory command");
   }
+  return Status::InvalidArgument("the command has no body");
 }
 
 Result<d::Command> DecodePayments(const p::CommandInput& in) {
   switch (in.command_type()) {
     case p::Command::CreateOrder: {
-      const auto& c = *in.command_as_CreateOrder();
-      return d::Command(d::CreateOrder{Text(c.platform_id()), Text(c.order_id()), c.amount_minor(),
-                                       Text(c.currency()), Text(c.module_()), Text(c.reference())});
+      const auto* c = in.command_as_CreateOrder();
+      if (c == nullptr) break;
+      return d::Command(d::CreateOrder{Text(c->platform_id()), Text(c->order_id()),
+                                       c->amount_minor(), Text(c->currency()), Text(c->module_()),
+                                       Text(c->reference())});
     }
     case p::Command::CancelOrder: {
-      const auto& c = *in.command_as_CancelOrder();
+      const auto* c = in.command_as_CancelOrder();
+      if (c == nullptr) break;
       return d::Command(
-          d::CancelOrder{Text(c.platform_id()), Text(c.order_id()), Text(c.reason())});
+          d::CancelOrder{Text(c->platform_id()), Text(c->order_id()), Text(c->reason())});
     }
     case p::Command::CreateTransaction: {
-      const auto& c = *in.command_as_CreateTransaction();
-      return d::Command(d::CreateTransaction{Text(c.platform_id()), Text(c.order_id()),
-                                             Text(c.transaction_id()), c.amount_minor(),
-                                             Text(c.currency())});
+      const auto* c = in.command_as_CreateTransaction();
+      if (c == nullptr) break;
+      return d::Command(d::CreateTransaction{Text(c->platform_id()), Text(c->order_id()),
+                                             Text(c->transaction_id()), c->amount_minor(),
+                                             Text(c->currency())});
     }
     case p::Command::RecordOperation: {
-      const auto& c = *in.command_as_RecordOperation();
-      return d::Command(
-          d::RecordOperation{Text(c.platform_id()), Text(c.order_id()), Text(c.transaction_id()),
-                             Text(c.operation_id()), c.kind(), c.outcome(), c.amount_minor(),
-                             Text(c.currency()), Text(c.external_reference()), c.occurred_at_us()});
+      const auto* c = in.command_as_RecordOperation();
+      if (c == nullptr) break;
+      return d::Command(d::RecordOperation{
+          Text(c->platform_id()), Text(c->order_id()), Text(c->transaction_id()),
+          Text(c->operation_id()), c->kind(), c->outcome(), c->amount_minor(), Text(c->currency()),
+          Text(c->external_reference()), c->occurred_at_us()});
     }
     case p::Command::RequestWithdrawal: {
-      const auto& c = *in.command_as_RequestWithdrawal();
-      return d::Command(d::RequestWithdrawal{Text(c.platform_id()), Text(c.withdrawal_id()),
-                                             Text(c.bank_account_id()), c.amount_minor(),
-                                             Text(c.currency())});
+      const auto* c = in.command_as_RequestWithdrawal();
+      if (c == nullptr) break;
+      return d::Command(d::RequestWithdrawal{Text(c->platform_id()), Text(c->withdrawal_id()),
+                                             Text(c->bank_account_id()), c->amount_minor(),
+                                             Text(c->currency())});
     }
     case p::Command::SettleWithdrawal: {
-      const auto& c = *in.command_as_SettleWithdrawal();
-      return d::Command(d::SettleWithdrawal{Text(c.platform_id()), Text(c.withdrawal_id()),
-                                            Text(c.external_reference())});
+      const auto* c = in.command_as_SettleWithdrawal();
+      if (c == nullptr) break;
+      return d::Command(d::SettleWithdrawal{Text(c->platform_id()), Text(c->withdrawal_id()),
+                                            Text(c->external_reference())});
     }
     case p::Command::FailWithdrawal: {
-      const auto& c = *in.command_as_FailWithdrawal();
+      const auto* c = in.command_as_FailWithdrawal();
+      if (c == nullptr) break;
       return d::Command(
-          d::FailWithdrawal{Text(c.platform_id()), Text(c.withdrawal_id()), Text(c.reason())});
+          d::FailWithdrawal{Text(c->platform_id()), Text(c->withdrawal_id()), Text(c->reason())});
     }
     default:
       return Status::InvalidArgument("unknown command");
   }
+  return Status::InvalidArgument("the command has no body");
 }
 
 Result<d::Command> DecodeCommand(const p::CommandInput& in) {

@@ -7,13 +7,17 @@
 // SIGINT or SIGTERM: stop accepting, finish the requests in flight, flush, exit 0.
 // Exit codes: 0 done, 1 failure, 2 usage error.
 #include <fmt/format.h>
+#include <rocksdb/env.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "ledger/engine/ledger.h"
 #include "ledger/projections/projector.h"
@@ -44,7 +48,26 @@ int Init(const std::string& data) {
   return 0;
 }
 
+/// Niceness of the projector's threads: the views are derived and asynchronous, so under a
+/// burst the durable write path gets the CPU first and the views catch up when it eases.
+constexpr int kProjectorNiceness = 10;
+
+/// Starts the projector from a thread running at kProjectorNiceness: the threads it starts
+/// inherit that niceness (Linux keeps it per thread), the rest of ledgerd keeps its own.
+Status StartBehindTheWritePath(ledger::projections::Projector& projector) {
+  Status started;
+  std::thread starter([&] {
+    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kProjectorNiceness);
+    started = projector.Start();
+  });
+  starter.join();
+  return started;
+}
+
 int Serve(const server::ResolvedConfig& resolved) {
+  // Compactions are background work: they yield to the write path and to queries.
+  (void)rocksdb::Env::Default()->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW,
+                                                            rocksdb::CpuPriority::kLow);
   const server::ServerConfig& config = resolved.config;
   auto loggers = server::MakeLoggers(config.log_format, config.log_level);
   if (!loggers.ok()) {
@@ -72,7 +95,7 @@ int Serve(const server::ResolvedConfig& resolved) {
   views.log = &(*opened)->log();
   views.logger = loggers->projections;
   auto projector = ledger::projections::Projector::Open(std::move(views));
-  Status projecting = projector.ok() ? (*projector)->Start() : projector.status();
+  Status projecting = projector.ok() ? StartBehindTheWritePath(**projector) : projector.status();
   if (!projecting.ok()) {
     log.error("cannot start the projections: {}", projecting.ToString());
     return kExitFailure;

@@ -181,14 +181,14 @@ void HandleReadLog(const RequestContext& context, const p::ReadLog& body,
 
 void HandleReadStream(const RequestContext& context, const p::ReadStream& body,
                       const Responder& responder) {
-  if (body.stream() == nullptr || body.stream()->size() == 0 ||
-      body.stream()->size() > limits::kStreamNameBytesMax) {
+  const flatbuffers::String* name = body.stream();
+  if (name == nullptr || name->size() == 0 || name->size() > limits::kStreamNameBytesMax) {
     return responder.Fail(p::ErrorCode::InvalidArgument, "a stream name is 1 to 160 bytes");
   }
   Ledger& ledger = context.services.ledger;
   boost::asio::post(
       context.services.blocking,
-      [&ledger, responder, principal = context.identity.principal, stream = body.stream()->str(),
+      [&ledger, responder, principal = context.identity.principal, stream = name->str(),
        from = body.from_version(), backward = body.backward(),
        count = ClampCount(body.max_count())] {
         auto read = ReadVisibleStream(ledger, principal, stream, from, backward, count,
@@ -220,43 +220,37 @@ std::optional<Violation> Dispatch(const RequestContext& context, const p::Reques
     responder.Fail(p::ErrorCode::InvalidArgument, "the request has no body");
     return std::nullopt;
   }
-  switch (request.body_type()) {
-    case p::RequestBody::Ping: {
-      FlatBufferBuilder b(64);
-      auto body = p::CreatePong(b, SystemClockMicros());
-      responder.Finish(
-          FinishResponse(b, request.request_id(), p::ResponseBody::Pong, body.Union()));
-      return std::nullopt;
-    }
-    case p::RequestBody::ExecuteCommands:
-      return HandleExecuteCommands(context, *request.body_as_ExecuteCommands(), responder);
-    case p::RequestBody::AppendEvents:
-      return HandleAppendEvents(context, *request.body_as_AppendEvents(), responder);
-    case p::RequestBody::ReadLog:
-      HandleReadLog(context, *request.body_as_ReadLog(), responder);
-      return std::nullopt;
-    case p::RequestBody::ReadStream:
-      HandleReadStream(context, *request.body_as_ReadStream(), responder);
-      return std::nullopt;
-    case p::RequestBody::VerifyChain:
-      HandleVerifyChain(context, *request.body_as_VerifyChain(), responder);
-      return std::nullopt;
-    case p::RequestBody::GetStats:
-      HandleGetStats(context, responder);
-      return std::nullopt;
-    case p::RequestBody::Query:
-      HandleQuery(context, *request.body_as_Query(), responder);
-      return std::nullopt;
-    case p::RequestBody::ExportCsv:
-      HandleExport(context, *request.body_as_ExportCsv(), responder);
-      return std::nullopt;
-    case p::RequestBody::RebuildProjections:
-      HandleRebuildProjections(context, *request.body_as_RebuildProjections(), responder);
-      return std::nullopt;
-    default:
-      responder.Fail(p::ErrorCode::InvalidArgument, "unknown or missing request body");
-      return std::nullopt;
+  const p::RequestBody type = request.body_type();
+  if (type == p::RequestBody::Ping) {
+    FlatBufferBuilder b(64);
+    auto body = p::CreatePong(b, SystemClockMicros());
+    responder.Finish(FinishResponse(b, request.request_id(), p::ResponseBody::Pong, body.Union()));
+    return std::nullopt;
   }
+  if (const auto* body = request.body_as_ExecuteCommands()) {
+    return HandleExecuteCommands(context, *body, responder);
+  }
+  if (const auto* body = request.body_as_AppendEvents()) {
+    return HandleAppendEvents(context, *body, responder);
+  }
+  if (const auto* body = request.body_as_ReadLog()) {
+    HandleReadLog(context, *body, responder);
+  } else if (const auto* stream = request.body_as_ReadStream()) {
+    HandleReadStream(context, *stream, responder);
+  } else if (const auto* verify = request.body_as_VerifyChain()) {
+    HandleVerifyChain(context, *verify, responder);
+  } else if (type == p::RequestBody::GetStats) {
+    HandleGetStats(context, responder);
+  } else if (const auto* query = request.body_as_Query()) {
+    HandleQuery(context, *query, responder);
+  } else if (const auto* csv = request.body_as_ExportCsv()) {
+    HandleExport(context, *csv, responder);
+  } else if (const auto* rebuild = request.body_as_RebuildProjections()) {
+    HandleRebuildProjections(context, *rebuild, responder);
+  } else {
+    responder.Fail(p::ErrorCode::InvalidArgument, "unknown or missing request body");
+  }
+  return std::nullopt;
 }
 
 }  // namespace ledger::server

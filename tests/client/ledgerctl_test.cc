@@ -124,5 +124,20 @@ TEST_F(LedgerctlTest, ExportsGoToAFile) {
   EXPECT_NE(csv.str().find("#manifest,export=payments"), std::string::npos);
 }
 
+TEST_F(LedgerctlTest, DemoBenchAndRebuild) {
+  CtlRun demo = Ctl("demo --orders 200");
+  EXPECT_EQ(demo.exit_code, 0) << demo.output;
+  EXPECT_NE(demo.output.find("Sample recorded"), std::string::npos);
+  CtlRun again = Ctl("demo --orders 200");
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.output.find("already there"), std::string::npos);
+  auto bench = Json("bench --duration 0.5 --warmup 0.1 --connections 2 --pipeline 2 --batch 16");
+  EXPECT_GT(bench["events_per_second"].get<double>(), 0);
+  EXPECT_EQ(bench["rejected_commands"], 0);
+  EXPECT_GT(bench["latency_us"]["p99"].get<double>(), 0);
+  CtlRun rebuilt = Ctl("projections rebuild --name payments");
+  EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.output;
+}
+
 }  // namespace
 }  // namespace ledger::testing

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 
+#include "ledger/protocol/message.h"
 #include "ledger/schema/envelope_generated.h"
 #include "server/server_fixture.h"
 
@@ -189,6 +190,42 @@ TEST_F(LogRequestsTest, SubscriptionCatchesUpThenGoesLiveWithoutGapsOrDuplicates
       p::RequestBody::Unsubscribe, [id](auto& b) { return p::CreateUnsubscribe(b, id).Union(); });
   EXPECT_TRUE(unsubscribed.ok());
   EXPECT_NE(unsubscribed.body<p::Unsubscribed>(), nullptr);
+}
+
+TEST_F(LogRequestsTest, ASubscriberThatDoesNotReadIsPausedAndResumesWithoutGaps) {
+  // A raw subscriber reads nothing while far more than the outbound limit is appended.
+  RawConnection slow(server_.port());
+  slow.WriteFrame(AuthenticateMessage(1, p::CredentialKind::Root, server_.root_credential(),
+                                      schema::Environment::Unspecified));
+  ASSERT_TRUE(slow.ReadMessage(std::chrono::seconds(5)).has_value());
+  slow.WriteFrame(client::BuildRequest(2, p::RequestBody::Subscribe,
+                                       [](auto& b) { return p::CreateSubscribe(b, 1).Union(); }));
+  const std::string big(60 * 1024, 'x');
+  constexpr int kEvents = 1600;  // About 96 MiB of events: more than the 64 MiB limit.
+  for (int i = 0; i < kEvents; i += 40) {
+    std::vector<Append> batch;
+    for (int k = 0; k < 40; ++k) batch.push_back(A("opaque/big", p::ExpectedKind::Any, 0, "", big));
+    ASSERT_TRUE(root_->Call(p::RequestBody::AppendEvents, AppendBody(std::move(batch))).ok());
+  }
+  // Everyone else is still served promptly.
+  auto pong = root_->Call(
+      p::RequestBody::Ping, [](auto& b) { return p::CreatePing(b).Union(); },
+      std::chrono::seconds(5));
+  EXPECT_TRUE(pong.ok());
+  // Reading now, the subscriber gets every event once, in order.
+  std::uint64_t expected = 1;
+  while (expected <= kEvents) {
+    auto message = slow.ReadMessage(std::chrono::seconds(10));
+    ASSERT_TRUE(message.has_value()) << "stalled at " << expected;
+    const auto* response = protocol::VerifiedResponse(*message);
+    ASSERT_NE(response, nullptr);
+    const auto* chunk = response->body_as_SubscriptionEvents();
+    ASSERT_NE(chunk, nullptr);
+    for (const auto* event : *chunk->events()) {
+      ASSERT_EQ(EnvelopeOf(*event).sequence(), expected);
+      ++expected;
+    }
+  }
 }
 
 TEST_F(LogRequestsTest, VerifyAndStats) {
