@@ -9,7 +9,8 @@
 // Nothing is ever erased: ids stay taken forever.
 //
 // Invariant: every shard's load stays at most kMaxLoadPercent; an all-zero key marks an empty
-// slot (MakeIdKey never returns it); a key lives in shard ShardOf(key). Thread-safety: none; the domain state guards it.
+// slot (MakeIdKey never returns it); a key lives in shard ShardOf(key).
+// Thread-safety: none; the domain state guards it.
 #pragma once
 
 #include <array>
