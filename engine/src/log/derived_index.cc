@@ -79,16 +79,13 @@ Result<StreamVersion> DerivedIndex::LastVersion(std::string_view stream) const {
 }
 
 Result<StreamVersion> DerivedIndex::DurableLastVersion(std::string_view stream) const {
-  rocksdb::ReadOptions read;
-  read.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.streams()));
-  std::string prefix = StreamPrefix(stream);
-  it->SeekForPrev(StreamKey(stream, StreamVersion{std::numeric_limits<std::uint64_t>::max()}));
-  if (it->Valid() && it->key().starts_with(prefix) && it->key().size() == prefix.size() + 8) {
-    return StreamVersion{GetBigEndian64(it->key().data() + prefix.size())};
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the stream index");
-  return StreamVersion{};
+  std::string value;
+  rocksdb::Status read =
+      store_.db()->Get(rocksdb::ReadOptions(), store_.streams(), StreamHeadKey(stream), &value);
+  if (read.IsNotFound()) return StreamVersion{};
+  if (!read.ok()) return FromRocks(read, "reading the stream index");
+  if (value.size() != 16) return Status::Corruption("a stream head row is malformed");
+  return StreamVersion{GetBigEndian64(value.data())};
 }
 
 Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
@@ -312,7 +309,7 @@ Status DerivedIndex::DurableStreamEntries(std::string_view stream, StreamVersion
     rocksdb::Slice key = it->key();
     if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) break;
     StreamVersion version{GetBigEndian64(key.data() + prefix.size())};
-    if (version > high) break;
+    if (version > high || version.value == kStreamHeadVersion) break;
     if (it->value().size() != 8) return Status::Corruption("a stream index entry is malformed");
     out->push_back({version, SequenceNumber{GetBigEndian64(it->value().data())}});
   }

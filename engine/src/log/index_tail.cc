@@ -76,6 +76,12 @@ std::vector<std::pair<std::string, std::string>> IndexTail::SortedStreamRows() c
       rows.emplace_back(StreamKey(entry->first, StreamVersion{run.first_version.value + i}),
                         std::move(value));
     }
+    // The head row sorts after every version: a later file's head row shadows this one, so a
+    // point lookup (with its bloom filter) finds a stream's last version.
+    std::string head;
+    PutBigEndian64(&head, run.last_version().value);
+    PutBigEndian64(&head, run.sequences.back());
+    rows.emplace_back(StreamHeadKey(entry->first), std::move(head));
   }
   return rows;
 }

@@ -60,6 +60,10 @@ std::string StreamKey(std::string_view stream, StreamVersion version) {
   return key;
 }
 
+std::string StreamHeadKey(std::string_view stream) {
+  return StreamKey(stream, StreamVersion{kStreamHeadVersion});
+}
+
 std::string IdempotencyKey(std::string_view scope, std::string_view key) {
   std::string out;
   out.reserve(scope.size() + key.size() + 1);

@@ -4,6 +4,8 @@
 //                value := event record (event_record.h)
 //   streams      key   := stream_name 0x00 be64(version)      stream_name has no 0x00 byte
 //                value := be64(sequence)
+//                key   := stream_name 0x00 be64(2^64 - 1)     the stream's head row: one per
+//                value := be64(last version) be64(sequence)   stream in each ingested file
 //   idempotency  key   := scope 0x00 idempotency_key          key is never empty
 //                       | ""                                  the index checkpoint
 //                value := be64(first_sequence) be64(first_version) be32(event_count)
@@ -45,6 +47,9 @@ std::string EventKey(SequenceNumber sequence);
 bool ParseEventKey(std::string_view key, SequenceNumber* out);
 
 std::string StreamKey(std::string_view stream, StreamVersion version);
+/// The key of a stream's head row (the version 2^64 - 1 is never a real version).
+std::string StreamHeadKey(std::string_view stream);
+inline constexpr std::uint64_t kStreamHeadVersion = ~std::uint64_t{0};
 /// The key prefix shared by every version of a stream.
 std::string StreamPrefix(std::string_view stream);
 
