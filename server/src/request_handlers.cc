@@ -21,8 +21,9 @@ bool IsRoot(const RequestContext& context) {
   return context.identity.principal.kind == domain::PrincipalKind::kRoot;
 }
 
-std::string CommandResultsFrame(std::uint64_t request_id,
-                                const std::vector<CommandResult>& results) {
+}  // namespace
+
+std::string CommandResultsFrame(std::uint64_t request_id, std::span<const CommandResult> results) {
   FlatBufferBuilder b(64 + results.size() * 48);
   std::vector<flatbuffers::Offset<p::CommandResult>> offsets;
   offsets.reserve(results.size());
@@ -40,6 +41,8 @@ std::string CommandResultsFrame(std::uint64_t request_id,
   auto body = p::CreateCommandResults(b, b.CreateVector(offsets));
   return FinishResponse(b, request_id, p::ResponseBody::CommandResults, body.Union());
 }
+
+namespace {
 
 std::optional<Violation> CheckBatchSize(std::size_t size) {
   if (size <= limits::kBatchCommandsMax) return std::nullopt;
@@ -59,16 +62,7 @@ std::optional<Violation> HandleExecuteCommands(const RequestContext& context,
     responder.Fail(p::ErrorCode::InvalidArgument, decoded.status().message());
     return std::nullopt;
   }
-  context.services.ledger.ExecuteAsync(
-      std::move(*decoded), [responder](Status status, std::vector<CommandResult> results) {
-        if (!status.ok()) {
-          responder.Fail(ErrorCodeOf(status), status.message());
-          return;
-        }
-        responder.OnIoThread([responder, results = std::move(results)] {
-          responder.Finish(CommandResultsFrame(responder.request_id(), results));
-        });
-      });
+  context.services.batcher.Add(std::move(*decoded), responder);
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 
 #include "authenticator.h"
@@ -30,6 +31,9 @@ struct Violation {
 /// Violation instead (and never uses `responder`) when the request breaks a limit.
 std::optional<Violation> Dispatch(const RequestContext& context, const protocol::Request& request,
                                   const Responder& responder);
+
+/// The CommandResults frame answering `request_id` (the CommandBatcher's encoder).
+std::string CommandResultsFrame(std::uint64_t request_id, std::span<const CommandResult> results);
 
 /// The Stats response frame (also used by tests of the metrics).
 std::string BuildStatsFrame(Services& services, std::uint64_t request_id);

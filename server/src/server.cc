@@ -12,6 +12,7 @@
 
 #include "asio_coroutines.h"
 #include "head_watcher.h"
+#include "request_handlers.h"
 #include "responses.h"
 #include "services.h"
 #include "session.h"
@@ -31,8 +32,9 @@ struct Server::Impl {
         lockout(limits::kAuthenticationFailuresMax,
                 std::chrono::milliseconds(limits::kAuthenticationLockoutMs),
                 limits::kAuthenticationSourcesTrackedMax),
-        services{ledger_ref, projector_ref, options, *logger, io,
-                 blocking,   lockout,       metrics, sessions},
+        batcher(io, ledger_ref, CommandResultsFrame),
+        services{ledger_ref, projector_ref, options, *logger,  io,
+                 blocking,   lockout,       metrics, sessions, batcher},
         acceptor(*io),
         sampler(*io),
         work(asio::make_work_guard(*io)),
@@ -53,6 +55,7 @@ struct Server::Impl {
   AuthLockout lockout;
   ServerMetrics metrics;
   SessionRegistry sessions;
+  CommandBatcher batcher;
   Services services;
   tcp::acceptor acceptor;
   asio::steady_timer sampler;

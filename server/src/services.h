@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "auth_lockout.h"
+#include "command_batcher.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/server/server.h"
 #include "server_metrics.h"
@@ -27,6 +28,7 @@ struct Services {
   AuthLockout& lockout;
   ServerMetrics& metrics;
   SessionRegistry& sessions;
+  CommandBatcher& batcher;
 };
 
 }  // namespace ledger::server
