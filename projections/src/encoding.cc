@@ -29,6 +29,10 @@ std::uint32_t GetBe32(const char* bytes) {
 }
 
 void PutVarint(std::string* out, std::uint64_t value) {
+  if (value < 0x80) {  // Most lengths, deltas and small amounts.
+    out->push_back(static_cast<char>(value));
+    return;
+  }
   char bytes[10];
   std::size_t size = 0;
   while (value >= 0x80) {

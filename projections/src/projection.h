@@ -130,7 +130,8 @@ class RowCache {
 
   /// Adds (or replaces) a row, dirty.
   Slot* Insert(std::string key, Row row) {
-    previous_.erase(key);
+    // A stale copy in the previous generation is harmless: Find looks in the current one
+    // first, and the previous generation is dropped at the next turn.
     auto it = current_.find(key);
     if (it == current_.end()) {
       it = current_.emplace(std::move(key), Entry{std::move(row), false}).first;
@@ -159,6 +160,8 @@ class RowCache {
     if (current_.size() >= capacity_ / 2) {
       previous_.swap(current_);
       current_.clear();
+      // Sized once for a generation's worth of rows: no rehash while it fills.
+      current_.reserve(previous_.size());
     }
   }
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "encoding.h"
+#include "insert_hint.h"
 #include "keys.h"
 #include "ledger/limits.h"
 
@@ -37,6 +38,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   if (std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) != supported.end()) {
     options.bottommost_compression = rocksdb::kLZ4Compression;
   }
+  options.memtable_insert_with_hint_prefix_extractor = NewInsertHintPrefix();
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   // Point reads (an order, a balance, a summary) mostly miss in most files.
@@ -68,6 +70,9 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& path,
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 2;
+  // One writer thread: inserts need no synchronization, and only this path uses the
+  // memtables' insert hints (insert_hint.h).
+  options.allow_concurrent_memtable_write = false;
   auto cache = rocksdb::NewLRUCache(block_cache_bytes);
   const rocksdb::ColumnFamilyOptions family_options = FamilyOptions(cache);
 
