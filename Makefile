@@ -22,7 +22,9 @@ release: deps
 # Starts ledgerd on $(LISTEN) over $(DATA) (created with `ledgerd init` when new), records
 # the demo sample, prints how to connect, and leaves the server running; `make stop` stops it.
 LISTEN ?= 127.0.0.1:7400
-run: release
+run: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS) --target ledgerd ledgerctl
 	@scripts/run-ledgerd build/release $(DATA) $(LISTEN)
 
 stop:
