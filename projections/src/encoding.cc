@@ -28,11 +28,7 @@ std::uint32_t GetBe32(const char* bytes) {
   return value;
 }
 
-void PutVarint(std::string* out, std::uint64_t value) {
-  if (value < 0x80) {  // Most lengths, deltas and small amounts.
-    out->push_back(static_cast<char>(value));
-    return;
-  }
+void PutVarintSlow(std::string* out, std::uint64_t value) {
   char bytes[10];
   std::size_t size = 0;
   while (value >= 0x80) {
@@ -46,14 +42,6 @@ void PutVarint(std::string* out, std::uint64_t value) {
 void PutField(std::string* out, std::string_view text) {
   PutVarint(out, text.size());
   out->append(text);
-}
-
-RowWriter& RowWriter::Signed(std::int64_t value) {
-  // Zigzag: small magnitudes of either sign stay short.
-  const std::uint64_t zigzag =
-      (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
-  PutVarint(out_, zigzag);
-  return *this;
 }
 
 RowWriter& RowWriter::Text(std::string_view text) {

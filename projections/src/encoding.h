@@ -26,7 +26,14 @@ std::uint64_t GetBe64(const char* bytes);
 std::uint32_t GetBe32(const char* bytes);
 /// A string field of a key.
 void PutField(std::string* out, std::string_view text);
-void PutVarint(std::string* out, std::uint64_t value);
+void PutVarintSlow(std::string* out, std::uint64_t value);
+inline void PutVarint(std::string* out, std::uint64_t value) {
+  if (value < 0x80) {  // Most lengths, deltas and small amounts: no call, no loop.
+    out->push_back(static_cast<char>(value));
+  } else {
+    PutVarintSlow(out, value);
+  }
+}
 
 class RowWriter {
  public:
@@ -39,7 +46,11 @@ class RowWriter {
     PutVarint(out_, value);
     return *this;
   }
-  RowWriter& Signed(std::int64_t value);
+  RowWriter& Signed(std::int64_t value) {
+    // Zigzag: small magnitudes of either sign stay short.
+    return Varint((static_cast<std::uint64_t>(value) << 1) ^
+                  static_cast<std::uint64_t>(value >> 63));
+  }
   RowWriter& Text(std::string_view text);
   RowWriter& Bytes(const std::uint8_t* data, std::size_t size) {
     out_->append(reinterpret_cast<const char*>(data), size);
