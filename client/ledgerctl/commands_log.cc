@@ -86,7 +86,22 @@ int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
   std::once_flag once;
   std::uint64_t printed = 0;
   const bool json = ctl.options.json;
-  if (!json) Ctl::PrintTable(EventColumns(), {});
+  // Fixed widths: rows arrive one by one, so they cannot be measured first.
+  static constexpr int kWidths[] = {9, 29, 21, 44, 8, 0};
+  auto print_row = [](const std::vector<std::string>& cells) {
+    std::string line;
+    for (std::size_t i = 0; i < cells.size() && i < std::size(kWidths); ++i) {
+      std::string cell = cells[i];
+      if (kWidths[i] > 0 && cell.size() < static_cast<std::size_t>(kWidths[i])) {
+        cell.resize(static_cast<std::size_t>(kWidths[i]), ' ');
+      } else if (kWidths[i] > 0) {
+        cell += ' ';
+      }
+      line += cell;
+    }
+    std::cout << line << "\n";
+  };
+  if (!json) print_row(EventColumns());
   client->Send(
       p::RequestBody::Subscribe, [from](auto& b) { return p::CreateSubscribe(b, from).Union(); },
       [&](client::Reply reply) {
@@ -100,10 +115,7 @@ int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
           if (json) {
             std::cout << EventJson(*event).dump() << "\n";
           } else {
-            auto row = EventRow(*event);
-            std::string line;
-            for (const auto& cell : row) line += cell + "  ";
-            std::cout << line << "\n";
+            print_row(EventRow(*event));
           }
           if (++printed == count) {
             std::cout.flush();

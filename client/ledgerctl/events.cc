@@ -53,7 +53,6 @@ const flatbuffers::TypeTable* PayloadTable(s::EventType type) {
   return nullptr;
 }
 
-
 std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
