@@ -76,11 +76,15 @@ void RunPaymentQuery(const v::Views& views, const QueryInput& q, const Responder
     case p::QueryKind::OrganizationSummary:
       return Answer(responder, views.GetOrganizationSummary(q.scope, q.freshness),
                     EncodeOrganizationSummary);
-    case p::QueryKind::DailyTotals:
-      return Answer(
-          responder,
-          views.GetDailyTotals(q.scope, q.from_us, q.to_us == 0 ? INT64_MAX : q.to_us, q.freshness),
-          EncodeDailyTotals);
+    case p::QueryKind::DailyTotals: {
+      // Defaults: up to now, over the last kDefaultDays days.
+      constexpr std::int64_t kDay = 86'400'000'000;
+      constexpr std::int64_t kDefaultDays = 31;
+      const std::int64_t to = q.to_us != 0 ? q.to_us : SystemClockMicros() + kDay;
+      const std::int64_t from = q.from_us != 0 ? q.from_us : to - kDefaultDays * kDay;
+      return Answer(responder, views.GetDailyTotals(q.scope, from, to, q.freshness),
+                    EncodeDailyTotals);
+    }
     case p::QueryKind::OrderDetail:
       return Answer(responder, views.GetOrderDetail(q.scope, q.order_id, q.freshness),
                     EncodeOrderDetail);

@@ -2,6 +2,7 @@
 // sandbox and production kept apart, queries reading their own writes, exports streamed.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <future>
 
 #include "ledger/schema/envelope_generated.h"
@@ -218,7 +219,109 @@ TEST_F(DomainTest, ExportsStreamInChunksWithAManifest) {
   EXPECT_GT(chunks, 1);
   EXPECT_EQ(csv.rfind("log_sequence,", 0), 0u);
   EXPECT_NE(csv.find("#manifest"), std::string::npos) << csv.substr(csv.size() - 300);
-  if (::testing::Test::HasFailure()) std::cerr << csv.substr(0, 400) << "\n...\n" << csv.substr(csv.size() - 400);
+  if (::testing::Test::HasFailure())
+    std::cerr << csv.substr(0, 400) << "\n...\n" << csv.substr(csv.size() - 400);
+}
+
+TEST_F(DomainTest, EveryQueryAndExportAnswers) {
+  auto key = world_.Key("key-acme-sbx");
+  auto admin = world_.User("admin", Environment::Sandbox);
+  ASSERT_EQ(ExecuteOne(*admin, c::AddBankAccount("acme-sbx", "bank-1", "Acme SAS",
+                                                 "FR7630006000011234567890189", "EUR")),
+            p::ErrorCode::Ok);
+  for (auto code : Execute(*key, {c::CreateOrder("acme-sbx", "o-1", 10000, "EUR", "checkout", "c"),
+                                  c::CreateTransaction("acme-sbx", "o-1", "t-1", 10000),
+                                  Op("auth-1", schema::OperationKind::Authorization, 10000),
+                                  Op("cap-1", schema::OperationKind::Capture, 10000)})) {
+    ASSERT_EQ(code, p::ErrorCode::Ok);
+  }
+  ASSERT_EQ(ExecuteOne(*admin, c::RequestWithdrawal("acme-sbx", "w-1", "bank-1", 2000, "EUR")),
+            p::ErrorCode::Ok);
+  const auto head = server_.ledger().log().Head().sequence.value;
+  auto ask = [&](p::QueryKind kind, const std::string& platform,
+                 const std::function<void(p::QueryBuilder&)>& more = {}) {
+    return admin->Call(p::RequestBody::Query, [&](flatbuffers::FlatBufferBuilder& b) {
+      auto organization = b.CreateString("acme");
+      auto platform_id = b.CreateString(platform);
+      auto account = b.CreateString("wallet:acme-sbx");
+      auto currency = b.CreateString("EUR");
+      p::QueryBuilder query(b);
+      query.add_kind(kind);
+      query.add_organization_id(organization);
+      query.add_platform_id(platform_id);
+      query.add_account(account);
+      query.add_currency(currency);
+      query.add_min_sequence(head);
+      query.add_wait_ms(5000);
+      if (more) more(query);
+      return query.Finish().Union();
+    });
+  };
+  EXPECT_NE(ask(p::QueryKind::DailyTotals, "acme-sbx").body<p::DailyTotals>(), nullptr);
+  EXPECT_NE(ask(p::QueryKind::OrganizationSummary, "").body<p::OrganizationSummary>(), nullptr);
+  auto withdrawals = ask(p::QueryKind::Withdrawals, "acme-sbx");
+  ASSERT_NE(withdrawals.body<p::WithdrawalPage>(), nullptr);
+  EXPECT_EQ(withdrawals.body<p::WithdrawalPage>()->withdrawals()->size(), 1u);
+  auto journal = ask(p::QueryKind::Journal, "acme-sbx");
+  ASSERT_NE(journal.body<p::JournalPage>(), nullptr);
+  EXPECT_EQ(journal.body<p::JournalPage>()->entries()->size(), 2u);  // Capture, withdrawal.
+  auto trial = ask(p::QueryKind::TrialBalance, "");
+  ASSERT_NE(trial.body<p::TrialBalance>(), nullptr);
+  for (const auto* total : *trial.body<p::TrialBalance>()->totals()) {
+    EXPECT_EQ(total->total_minor(), 0);
+  }
+  auto balance = ask(p::QueryKind::AccountBalance, "acme-sbx",
+                     [&](p::QueryBuilder& q) { q.add_at_sequence(head); });
+  ASSERT_TRUE(balance.ok()) << balance.error().ToString();
+  EXPECT_EQ(balance.body<p::AccountBalance>()->balance_minor(), 10000 - 2000);
+  auto activity = admin->Call(p::RequestBody::Query, [&](flatbuffers::FlatBufferBuilder& b) {
+    return p::CreateQueryDirect(b, p::QueryKind::Activity, Environment::Unspecified, "acme",
+                                nullptr, nullptr, nullptr, 0, 0, nullptr, nullptr, nullptr, 0, 0,
+                                "root", nullptr, nullptr, 0, head, 5000)
+        .Union();
+  });
+  ASSERT_TRUE(activity.ok()) << activity.error().ToString();
+  EXPECT_GT(activity.body<p::ActivityPage>()->entries()->size(), 0u);
+  auto roles = ask(p::QueryKind::RoleHistory, "");
+  ASSERT_TRUE(roles.ok()) << roles.error().ToString();
+  EXPECT_GE(roles.body<p::RoleHistory>()->changes()->size(), 5u);
+  auto unknown = ask(p::QueryKind::Unspecified, "acme-sbx");
+  EXPECT_EQ(unknown.error().code, p::ErrorCode::InvalidArgument);
+
+  std::promise<std::string> csv;
+  std::string text;
+  admin->Send(
+      p::RequestBody::ExportCsv,
+      [&](flatbuffers::FlatBufferBuilder& b) {
+        return p::CreateExportCsvDirect(b, p::ExportKind::Disbursements, Environment::Unspecified,
+                                        "acme", "acme-sbx", 0, 0, head, 5000)
+            .Union();
+      },
+      [&](c::Reply reply) {
+        const auto* chunk = reply.body<p::ExportChunk>();
+        if (chunk == nullptr) {
+          csv.set_value(reply.error().ToString());
+          return false;
+        }
+        text.append(reinterpret_cast<const char*>(chunk->data()->data()), chunk->data()->size());
+        if (chunk->last()) csv.set_value(text);
+        return !chunk->last();
+      });
+  std::string disbursements = csv.get_future().get();
+  EXPECT_NE(disbursements.find("w-1"), std::string::npos) << disbursements;
+  EXPECT_NE(disbursements.find("#manifest,export=disbursements"), std::string::npos);
+
+  // Verify from an audited point: the chain from there to the head.
+  auto events = server_.ledger().log().ReadRange(SequenceNumber{10}, 1);
+  ASSERT_TRUE(events.ok());
+  const Hash256 audited = events->front().hash();
+  auto verified = world_.root->Call(p::RequestBody::VerifyChain, [&](auto& b) {
+    std::vector<std::uint8_t> hash(audited.begin(), audited.end());
+    return p::CreateVerifyChainDirect(b, 10, &hash).Union();
+  });
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified.body<p::VerifyChainResult>()->ok());
+  EXPECT_EQ(verified.body<p::VerifyChainResult>()->events_checked(), head - 10);
 }
 
 }  // namespace
