@@ -125,39 +125,28 @@ double Percentile(std::vector<std::uint32_t>& sorted, double q) {
 
 }  // namespace
 
-int RunBench(Ctl& ctl, const BenchOptions& options) {
-  Workload workload = options.workload == "opaque"   ? Workload::kOpaque
-                      : options.workload == "orders" ? Workload::kOrders
-                                                     : Workload::kRealistic;
-  const std::string run =
-      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'000);
-  client::ConnectOptions connect;
-  std::string error;
-  if (!ctl.MakeConnectOptions(&connect, &error)) {
-    std::cerr << "ledgerctl bench: " << error << "\n";
-    return kExitUsage;
-  }
-  if (workload != Workload::kOpaque) {
-    std::string key;
-    if (!Setup(ctl, run, &key)) return kExitRejected;
-    connect.kind = p::CredentialKind::ApiKey;
-    connect.credential = key;
-    connect.environment = schema::Environment::Unspecified;
-  }
-  boost::asio::io_context io(1);
-  auto guard = boost::asio::make_work_guard(io);
-  std::thread io_thread([&io] { io.run(); });
-  std::vector<std::shared_ptr<Driver>> drivers;
+namespace {
+
+struct Totals {
+  std::vector<std::uint32_t> latencies_us;
+  std::uint64_t events = 0;
+  std::uint64_t rejected = 0;
+  std::string failure;
+  double seconds = 0;
+};
+
+/// Connects every driver's connection; false when one could not connect.
+bool ConnectAll(boost::asio::io_context& io, const client::ConnectOptions& connect,
+                Workload workload, const std::string& run, const BenchOptions& options,
+                std::vector<std::shared_ptr<Driver>>* drivers) {
   std::atomic<int> ready{0};
   std::atomic<int> failed{0};
   for (int c = 0; c < options.connections; ++c) {
     auto connection = client::Connection::Create(io);
-    auto driver = std::make_shared<Driver>(
+    drivers->push_back(std::make_shared<Driver>(
         connection, BenchWorkload(workload, "bench-" + run + "-p", "c" + std::to_string(c)),
-        options.batch);
-    drivers.push_back(driver);
-    connect.client_name = "ledgerctl-bench";
-    connection->Start(connect, [&, driver](client::Reply reply) {
+        options.batch));
+    connection->Start(connect, [&](client::Reply reply) {
       if (!reply.ok()) {
         std::cerr << "ledgerctl bench: " << reply.error().ToString() << "\n";
         ++failed;
@@ -166,14 +155,15 @@ int RunBench(Ctl& ctl, const BenchOptions& options) {
       return false;
     });
   }
-  while (ready.load() < options.connections)
+  while (ready.load() < options.connections) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  if (failed.load() > 0) {
-    guard.reset();
-    io.stop();
-    io_thread.join();
-    return kExitConnection;
   }
+  return failed.load() == 0;
+}
+
+/// Warms up, measures for the duration, stops the drivers; returns the measured seconds.
+double Drive(boost::asio::io_context& io, std::vector<std::shared_ptr<Driver>>& drivers,
+             const BenchOptions& options) {
   boost::asio::post(io, [&] {
     for (auto& driver : drivers) {
       for (int i = 0; i < options.pipeline; ++i) driver->SendNext();
@@ -190,51 +180,93 @@ int RunBench(Ctl& ctl, const BenchOptions& options) {
     for (auto& driver : drivers) driver->Stop();
     stopped.set_value(std::chrono::duration<double>(Clock::now() - start).count());
   });
-  const double seconds = stopped.get_future().get();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  guard.reset();
-  io.stop();
-  io_thread.join();
+  return stopped.get_future().get();
+}
 
-  std::vector<std::uint32_t> latencies;
-  std::uint64_t events = 0, rejected = 0;
-  std::string failure;
-  for (auto& driver : drivers) {
-    latencies.insert(latencies.end(), driver->latencies_us.begin(), driver->latencies_us.end());
-    events += driver->events;
-    rejected += driver->rejected;
-    if (failure.empty()) failure = driver->failure;
-    if (failure.empty() && !driver->first_rejection.empty()) {
-      failure = "first rejection: " + driver->first_rejection;
+Totals Collect(const std::vector<std::shared_ptr<Driver>>& drivers, double seconds) {
+  Totals totals;
+  totals.seconds = seconds;
+  for (const auto& driver : drivers) {
+    totals.latencies_us.insert(totals.latencies_us.end(), driver->latencies_us.begin(),
+                               driver->latencies_us.end());
+    totals.events += driver->events;
+    totals.rejected += driver->rejected;
+    if (totals.failure.empty()) totals.failure = driver->failure;
+    if (totals.failure.empty() && !driver->first_rejection.empty()) {
+      totals.failure = "first rejection: " + driver->first_rejection;
     }
   }
-  std::sort(latencies.begin(), latencies.end());
-  const double events_per_second = static_cast<double>(events) / seconds;
-  const double p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99),
-               p999 = Percentile(latencies, 0.999);
+  std::sort(totals.latencies_us.begin(), totals.latencies_us.end());
+  return totals;
+}
+
+void Report(const Ctl& ctl, const BenchOptions& options, Totals& t) {
+  const double events_per_second = static_cast<double>(t.events) / t.seconds;
+  const double p50 = Percentile(t.latencies_us, 0.50), p99 = Percentile(t.latencies_us, 0.99),
+               p999 = Percentile(t.latencies_us, 0.999);
   if (ctl.options.json) {
     Ctl::PrintJson({{"workload", options.workload},
                     {"connections", options.connections},
                     {"pipeline", options.pipeline},
                     {"batch", options.batch},
-                    {"duration_s", seconds},
-                    {"events", events},
+                    {"duration_s", t.seconds},
+                    {"events", t.events},
                     {"events_per_second", events_per_second},
-                    {"requests", latencies.size()},
-                    {"rejected_commands", rejected},
+                    {"requests", t.latencies_us.size()},
+                    {"rejected_commands", t.rejected},
                     {"latency_us", {{"p50", p50}, {"p99", p99}, {"p999", p999}}},
-                    {"failure", failure}});
-  } else {
-    std::printf("%s: %d connections x %d in flight x %d per request, %.1f s\n",
-                options.workload.c_str(), options.connections, options.pipeline, options.batch,
-                seconds);
-    std::printf("  %.0f events/s (%llu events, %zu requests, %llu rejected)\n", events_per_second,
-                static_cast<unsigned long long>(events), latencies.size(),
-                static_cast<unsigned long long>(rejected));
-    std::printf("  request latency: p50 %.0f us, p99 %.0f us, p99.9 %.0f us\n", p50, p99, p999);
-    if (!failure.empty()) std::printf("  stopped early: %s\n", failure.c_str());
+                    {"failure", t.failure}});
+    return;
   }
-  return failure.empty() && rejected == 0 ? kExitOk : kExitRejected;
+  std::printf("%s: %d connections x %d in flight x %d per request, %.1f s\n",
+              options.workload.c_str(), options.connections, options.pipeline, options.batch,
+              t.seconds);
+  std::printf("  %.0f events/s (%llu events, %zu requests, %llu rejected)\n", events_per_second,
+              static_cast<unsigned long long>(t.events), t.latencies_us.size(),
+              static_cast<unsigned long long>(t.rejected));
+  std::printf("  request latency: p50 %.0f us, p99 %.0f us, p99.9 %.0f us\n", p50, p99, p999);
+  if (!t.failure.empty()) std::printf("  stopped early: %s\n", t.failure.c_str());
+}
+
+}  // namespace
+
+int RunBench(Ctl& ctl, const BenchOptions& options) {
+  const Workload workload = options.workload == "opaque"   ? Workload::kOpaque
+                            : options.workload == "orders" ? Workload::kOrders
+                                                           : Workload::kRealistic;
+  const std::string run =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'000);
+  client::ConnectOptions connect;
+  std::string error;
+  if (!ctl.MakeConnectOptions(&connect, &error)) {
+    std::cerr << "ledgerctl bench: " << error << "\n";
+    return kExitUsage;
+  }
+  connect.client_name = "ledgerctl-bench";
+  if (workload != Workload::kOpaque) {
+    std::string key;
+    if (!Setup(ctl, run, &key)) return kExitRejected;
+    connect.kind = p::CredentialKind::ApiKey;
+    connect.credential = key;
+    connect.environment = schema::Environment::Unspecified;
+  }
+  boost::asio::io_context io(1);
+  auto guard = boost::asio::make_work_guard(io);
+  std::thread io_thread([&io] { io.run(); });
+  std::vector<std::shared_ptr<Driver>> drivers;
+  double seconds = 0;
+  const bool connected = ConnectAll(io, connect, workload, run, options, &drivers);
+  if (connected) {
+    seconds = Drive(io, drivers, options);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // Let answers in flight land.
+  }
+  guard.reset();
+  io.stop();
+  io_thread.join();
+  if (!connected) return kExitConnection;
+  Totals totals = Collect(drivers, seconds);
+  Report(ctl, options, totals);
+  return totals.failure.empty() && totals.rejected == 0 ? kExitOk : kExitRejected;
 }
 
 }  // namespace ledger::ctl

@@ -131,7 +131,7 @@ TEST_F(LedgerctlTest, DemoBenchAndRebuild) {
   CtlRun again = Ctl("demo --orders 200");
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_NE(again.output.find("already there"), std::string::npos);
-  auto bench = Json("bench --duration 0.5 --warmup 0.1 --connections 2 --pipeline 2 --batch 16");
+  auto bench = Json("bench --duration 1 --warmup 0.2 --connections 2 --pipeline 2 --batch 16");
   EXPECT_GT(bench["events_per_second"].get<double>(), 0);
   EXPECT_EQ(bench["rejected_commands"], 0);
   EXPECT_GT(bench["latency_us"]["p99"].get<double>(), 0);
