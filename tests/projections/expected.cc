@@ -64,7 +64,25 @@ void Expected::Apply(const CommittedEvent& c) {
     order.record.updated_at_us = c.recorded_at_us;
   } else if (const auto* op = std::get_if<domain::OperationRecorded>(&c.event)) {
     ApplyOperation(c, *op);
-  } else if (const auto* w = std::get_if<domain::WithdrawalRequested>(&c.event)) {
+  } else if (std::holds_alternative<domain::WithdrawalRequested>(c.event) ||
+             std::holds_alternative<domain::WithdrawalSettled>(c.event) ||
+             std::holds_alternative<domain::WithdrawalFailed>(c.event)) {
+    ApplyWithdrawal(c);
+  } else if (const auto* g = std::get_if<domain::RoleGranted>(&c.event)) {
+    roles_.emplace_back(g->organization_id,
+                        projections::RoleChange{c.sequence, c.recorded_at_us, m.actor, g->user_id,
+                                                true, g->role, g->all_platforms, g->platform_ids});
+  } else if (const auto* r = std::get_if<domain::RoleRevoked>(&c.event)) {
+    roles_.emplace_back(
+        r->organization_id,
+        projections::RoleChange{
+            c.sequence, c.recorded_at_us, m.actor, r->user_id, false, r->role, false, {}});
+  }
+}
+
+void Expected::ApplyWithdrawal(const CommittedEvent& c) {
+  const EventMetadata& m = c.metadata;
+  if (const auto* w = std::get_if<domain::WithdrawalRequested>(&c.event)) {
     projections::WithdrawalRecord& r = withdrawals_[Key(w->platform_id, w->withdrawal_id)];
     r = projections::WithdrawalRecord{};
     r.platform_id = w->platform_id;
@@ -95,15 +113,6 @@ void Expected::Apply(const CommittedEvent& c) {
     r.failure_reason = f->reason;
     Post(c, f->platform_id, "payouts_in_transit:" + f->platform_id, "wallet:" + f->platform_id,
          f->amount_minor, f->currency, f->withdrawal_id, "");
-  } else if (const auto* g = std::get_if<domain::RoleGranted>(&c.event)) {
-    roles_.emplace_back(g->organization_id,
-                        projections::RoleChange{c.sequence, c.recorded_at_us, m.actor, g->user_id,
-                                                true, g->role, g->all_platforms, g->platform_ids});
-  } else if (const auto* r = std::get_if<domain::RoleRevoked>(&c.event)) {
-    roles_.emplace_back(
-        r->organization_id,
-        projections::RoleChange{
-            c.sequence, c.recorded_at_us, m.actor, r->user_id, false, r->role, false, {}});
   }
 }
 

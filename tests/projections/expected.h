@@ -60,6 +60,7 @@ class Expected {
 
   void Apply(const CommittedEvent& committed);
   void ApplyOperation(const CommittedEvent& committed, const domain::OperationRecorded& op);
+  void ApplyWithdrawal(const CommittedEvent& committed);
   void Post(const CommittedEvent& committed, const std::string& platform, const std::string& credit,
             const std::string& debit, std::int64_t amount, const std::string& currency,
             const std::string& source, const std::string& order);
