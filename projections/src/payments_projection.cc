@@ -104,11 +104,12 @@ Result<PaymentsProjection::DailyRows> PaymentsProjection::Days(const EventContex
 void PaymentsProjection::ApplyPostings(const EventContext& event, FigureRows rows) {
   for (const domain::Posting& posting : domain::PostingsOf(*event.event)) {
     const std::int64_t amount = posting.amount_minor;
-    for (const auto& [account, sign] : {std::pair{posting.from, -1}, std::pair{posting.to, 1}}) {
-      if (account.kind == domain::AccountKind::kWallet) {
-        rows.Apply([&](CurrencyFigures& f) { f.available_minor += sign * amount; });
-      } else if (account.kind == domain::AccountKind::kPayoutsInTransit) {
-        rows.Apply([&](CurrencyFigures& f) { f.pending_withdrawal_minor += sign * amount; });
+    for (const auto& side : {std::pair{posting.from, -amount}, std::pair{posting.to, amount}}) {
+      const std::int64_t delta = side.second;
+      if (side.first.kind == domain::AccountKind::kWallet) {
+        rows.Apply([&](CurrencyFigures& f) { f.available_minor += delta; });
+      } else if (side.first.kind == domain::AccountKind::kPayoutsInTransit) {
+        rows.Apply([&](CurrencyFigures& f) { f.pending_withdrawal_minor += delta; });
       }
     }
   }

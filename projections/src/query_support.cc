@@ -155,6 +155,7 @@ std::vector<std::unique_ptr<EntryCursor>> PageCursors(const ReadView& view, Proj
                                                       const SequenceRange& range,
                                                       bool newest_first) {
   std::vector<std::unique_ptr<EntryCursor>> cursors;
+  cursors.reserve(prefixes.size());
   for (const std::string& prefix : prefixes) {
     cursors.push_back(PageCursor(view, family, prefix, range.first, range.last, newest_first));
   }
