@@ -4,7 +4,9 @@
 // Each query resolves its scope first (kInvalidArgument for a malformed scope, kNotFound
 // when the organization or platform does not exist in that environment), waits for
 // QueryOptions::min_sequence (kTimedOut when the projections do not reach it in time), and
-// reads. Queries never write and never check permissions (see types.h).
+// reads. The audit queries name an organization (and an actor or a user) rather than a
+// scope: an organization that does not exist simply has no rows. Queries never write and
+// never check permissions (see types.h).
 // Thread-safety: every member may be called from any thread, concurrently with the
 // projector applying new events.
 #pragma once
