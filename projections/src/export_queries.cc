@@ -4,6 +4,7 @@
 
 #include "csv.h"
 #include "keys.h"
+#include "ledger/engine/domain/principal.h"
 #include "ledger/projections/views.h"
 #include "query_support.h"
 #include "rows.h"
@@ -14,25 +15,6 @@ using internal::CsvWriter;
 using internal::ReadView;
 
 namespace {
-
-std::string_view KindName(schema::OperationKind kind) {
-  switch (kind) {
-    case schema::OperationKind::Authorization:
-      return "authorization";
-    case schema::OperationKind::Capture:
-      return "capture";
-    case schema::OperationKind::Refund:
-      return "refund";
-    case schema::OperationKind::Cancellation:
-      return "cancellation";
-    case schema::OperationKind::Chargeback:
-      return "chargeback";
-    case schema::OperationKind::Fee:
-      return "fee";
-    default:
-      return "unspecified";
-  }
-}
 
 std::string_view OutcomeName(schema::OperationOutcome outcome) {
   switch (outcome) {
@@ -113,7 +95,7 @@ Result<ExportManifest> Views::ExportPayments(const ExportFilter& filter, std::os
     csv.Plain(internal::FormatTimestamp(op.occurred_at_us)).Plain(environment);
     csv.Text(filter.scope.organization_id).Text(start->scope.platforms[scan.source()]);
     csv.Text(op.order_id).Text(op.transaction_id).Text(op.operation_id);
-    csv.Plain(KindName(op.kind)).Plain(OutcomeName(op.outcome));
+    csv.Plain(domain::OperationKindName(op.kind)).Plain(OutcomeName(op.outcome));
     WriteMoney(csv, op.amount_minor, op.currency);
     csv.Text(op.currency);
     WriteMoney(csv, fee ? op.amount_minor : 0, op.currency);

@@ -138,6 +138,7 @@ static_assert(kProjectionCachedRowsMax >= 4 * kProjectionBatchEventsMax,
               "the rows one batch touches stay cached until the next");
 static_assert(kPageRowsDefault <= kPageRowsMax && kPageRowsMax <= kPageScanRowsMax);
 static_assert(kExportChunkBytesMax >= 64 * kTextBytesMax, "an export chunk holds whole rows");
-static_assert(kViewPageBytesMax >= 4 * kTextBytesMax, "a page holds several of the longest entries");
+static_assert(kViewPageBytesMax >= 4 * kTextBytesMax,
+              "a page holds several of the longest entries");
 
 }  // namespace ledger::limits
