@@ -27,8 +27,8 @@ Outcome RunHelper(const std::string& log, const std::string& views, long kill_af
   const char* argv[] = {LEDGER_CRASH_HELPER, log.c_str(), views.c_str(), kill_after.c_str(),
                         nullptr};
   pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, LEDGER_CRASH_HELPER, nullptr, nullptr,
-                        const_cast<char* const*>(argv), environ),
+  EXPECT_EQ(posix_spawn(&pid, LEDGER_CRASH_HELPER, nullptr, nullptr, const_cast<char* const*>(argv),
+                        environ),
             0);
   if (kill_after_ms > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
@@ -58,7 +58,8 @@ TEST_F(CrashTest, KilledProjectorResumesToTheSameDigest) {
   int kills = 0;
   bool caught_up = false;
   for (int round = 0; round < 200 && !caught_up; ++round) {
-    const std::int64_t pick = std::uniform_int_distribution<std::int64_t>(1, 6)(scenario_->random());
+    const std::int64_t pick =
+        std::uniform_int_distribution<std::int64_t>(1, 6)(scenario_->random());
     // Even rounds die between two batches; odd ones at a random moment, often mid-batch.
     const Outcome outcome = round % 2 == 0
                                 ? RunHelper(directory_.Child("log"), views, pick, 0)
