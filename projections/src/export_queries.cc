@@ -16,6 +16,16 @@ using internal::ReadView;
 
 namespace {
 
+/// The key prefix of one row kind for each platform in scope.
+template <typename Kind>
+std::vector<std::string> PlatformPrefixes(Kind kind, const std::vector<std::string>& platforms) {
+  std::vector<std::string> prefixes;
+  for (const std::string& platform : platforms) {
+    prefixes.push_back(internal::keys::PlatformPrefix(kind, platform));
+  }
+  return prefixes;
+}
+
 std::string_view OutcomeName(schema::OperationOutcome outcome) {
   switch (outcome) {
     case schema::OperationOutcome::Succeeded:
@@ -73,10 +83,8 @@ Result<ExportManifest> Views::ExportPayments(const ExportFilter& filter, std::os
   ReadView view(*store_);
   auto start = StartExport(*store_, view, filter, options);
   if (!start.ok()) return start.status();
-  std::vector<std::string> prefixes;
-  for (const std::string& platform : start->scope.platforms) {
-    prefixes.push_back(internal::keys::PlatformPrefix(internal::keys::kOperation, platform));
-  }
+  std::vector<std::string> prefixes =
+      PlatformPrefixes(internal::keys::kOperation, start->scope.platforms);
   ExportManifest manifest{0, start->as_of};
   CsvWriter csv(out);
   csv.Line(kPaymentsCsvHeader);
@@ -117,10 +125,8 @@ Result<ExportManifest> Views::ExportDisbursements(const ExportFilter& filter, st
   ReadView view(*store_);
   auto start = StartExport(*store_, view, filter, options);
   if (!start.ok()) return start.status();
-  std::vector<std::string> prefixes;
-  for (const std::string& platform : start->scope.platforms) {
-    prefixes.push_back(internal::keys::PlatformPrefix(internal::keys::kWithdrawalList, platform));
-  }
+  std::vector<std::string> prefixes =
+      PlatformPrefixes(internal::keys::kWithdrawalList, start->scope.platforms);
   ExportManifest manifest{0, start->as_of};
   CsvWriter csv(out);
   csv.Line(kDisbursementsCsvHeader);
