@@ -1,6 +1,6 @@
 # The commands people run. Each target installs what it needs first (make deps), so each
 # works alone on a fresh Debian 12 machine.
-.PHONY: deps build release run stop test test-asan test-tsan bench format install clean fuzz
+.PHONY: deps build release run stop test test-asan test-tsan bench format install clean fuzz soak
 
 DATA ?= ./data
 # make test's short libFuzzer pass per target; `make fuzz` runs FUZZ_SECONDS (60) per target.
@@ -37,6 +37,16 @@ stop:
 test: build
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_QUICK_SECONDS)
 	ctest --preset dev -j $(JOBS)
+
+# The long forms of the reliability suite (docs/reliability.md): fuzzing 60 s per target,
+# power loss at SOAK_CRASH_POINTS points, SOAK_KILLS kill -9 of ledgerd under load.
+SOAK_CRASH_POINTS ?= 1000
+SOAK_KILLS ?= 1000
+soak: build
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+	LEDGER_CRASH_POINTS=$(SOAK_CRASH_POINTS) build/dev/tests/engine/log_crash_test \
+	  --gtest_filter='PowerLossTest.EveryAcknowledgedEventSurvivesPowerLoss'
+	build/dev/tests/reliability/kill_driver --kills $(SOAK_KILLS) --views-every 50
 
 test-asan: deps
 	cmake --preset asan

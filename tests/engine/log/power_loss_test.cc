@@ -37,7 +37,7 @@
 namespace ledger::testing {
 namespace {
 
-constexpr std::uint64_t kDefaultCrashPoints = 100;
+constexpr std::uint64_t kDefaultCrashPoints = 300;
 /// A database lives through this many crash points before a fresh one starts, so the
 /// checks (which read the whole log) stay linear in the number of points.
 constexpr int kCrashPointsPerDatabase = 10;
