@@ -18,7 +18,10 @@ Environment Other(Environment environment) {
 }  // namespace
 
 ModelGenerator::ModelGenerator(std::uint64_t seed, ReferenceModel& model)
-    : random_(seed), model_(model) {
+    : ModelGenerator([engine = std::mt19937_64(seed)]() mutable { return engine(); }, model) {}
+
+ModelGenerator::ModelGenerator(std::function<std::uint64_t()> bits, ReferenceModel& model)
+    : random_(std::move(bits)), model_(model) {
   platforms_ = {{"pa1", "acme", Environment::Sandbox, {"k-pa1"}, {}, {}, {}},
                 {"pa2", "acme", Environment::Sandbox, {"k-pa2"}, {}, {}, {}},
                 {"pa3", "acme", Environment::Production, {"k-pa3"}, {}, {}, {}},

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -23,6 +24,8 @@ namespace ledger::testing {
 class ModelGenerator {
  public:
   ModelGenerator(std::uint64_t seed, ReferenceModel& model);
+  /// Draws every choice from `bits` instead (the decision fuzzer feeds its input here).
+  ModelGenerator(std::function<std::uint64_t()> bits, ReferenceModel& model);
 
   /// The directory's commands (all valid), already declared to the model.
   std::vector<CommandRequest> Setup();
@@ -58,7 +61,7 @@ class ModelGenerator {
   CommandRequest Withdrawal(PlatformInfo& platform);
   CommandRequest Directory(PlatformInfo& platform);
 
-  std::mt19937_64 random_;
+  std::function<std::uint64_t()> random_;
   ReferenceModel& model_;
   std::vector<PlatformInfo> platforms_;
   std::uint64_t next_id_ = 0;
