@@ -1,14 +1,25 @@
 // A process that appends events one at a time and reports each outcome on its own line, for
-// the fsync fault-injection test (run under strace, which makes fsync/fdatasync fail).
+// the fault-injection tests (run under strace, which makes fsync/fdatasync or write fail).
 //
 // Usage: fault_writer DIRECTORY COUNT
-// Output: "ack <n> <sequence>" or "fail <n> <status code>" per event, flushed at once.
+// Output: "ack <n> <sequence>" or "fail <n> <status code>" per event. Lines go out with
+// writev(2), never write(2), so that injecting write failures hits only the database.
 #include <spdlog/spdlog.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
-#include <cstdio>
 #include <string>
 
 #include "ledger/engine/log.h"
+
+namespace {
+
+void Report(const std::string& line) {
+  iovec piece{const_cast<char*>(line.data()), line.size()};
+  (void)::writev(STDOUT_FILENO, &piece, 1);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) return 2;
@@ -18,7 +29,7 @@ int main(int argc, char** argv) {
   options.create_if_missing = true;
   auto log = ledger::Log::Open(options);
   if (!log.ok()) {
-    std::printf("open-failed %s\n", log.status().ToString().c_str());
+    Report("open-failed " + log.status().ToString() + "\n");
     return 1;
   }
   const int count = std::stoi(argv[2]);
@@ -31,15 +42,14 @@ int main(int argc, char** argv) {
     request.idempotency_key = "k" + std::to_string(n);
     auto results = (*log)->Append({request});
     if (results.ok() && results->front().ok()) {
-      std::printf("ack %d %llu\n", n,
-                  static_cast<unsigned long long>(results->front().first_sequence.value));
+      Report("ack " + std::to_string(n) + " " +
+             std::to_string(results->front().first_sequence.value) + "\n");
     } else {
-      std::printf("fail %d %s\n", n,
-                  results.ok()
-                      ? "rejected"
-                      : std::string(ledger::StatusCodeName(results.status().code())).c_str());
+      Report("fail " + std::to_string(n) + " " +
+             (results.ok() ? std::string("rejected")
+                           : std::string(ledger::StatusCodeName(results.status().code()))) +
+             "\n");
     }
-    std::fflush(stdout);
   }
   return 0;
 }

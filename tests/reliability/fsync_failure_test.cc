@@ -1,6 +1,6 @@
-// fsync failures, injected with strace into a writer process: after the first failed fsync
-// the log acknowledges nothing more and callers get a storage error; a restart recovers with
-// every acknowledged event and accepts writes again.
+// fsync and write failures, injected with strace into a writer process: after the first
+// failed fsync or write the log acknowledges nothing more and callers get a storage error; a
+// restart recovers with every acknowledged event and accepts writes again.
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "ledger/engine/log.h"
 #include "support/temp_dir.h"
@@ -24,14 +25,15 @@ struct WriterOutcome {
   std::string failure_code;
 };
 
-WriterOutcome RunUnderFaults(const std::string& directory, int fail_from_call, int events) {
+/// Runs the writer with every call of `syscalls` from the `fail_from_call`-th on failing EIO.
+WriterOutcome RunUnderFaults(const std::string& syscalls, const std::string& directory,
+                             int fail_from_call, int events) {
   // The database is created first, without faults.
   std::string create = std::string(LEDGER_FAULT_WRITER) + " " + directory + " 0 > /dev/null";
   EXPECT_EQ(std::system(create.c_str()), 0);
-  std::string command =
-      "strace -f -o /dev/null -e trace=fsync,fdatasync -e inject=fsync,fdatasync:error=EIO:when=" +
-      std::to_string(fail_from_call) + "+ " + LEDGER_FAULT_WRITER + " " + directory + " " +
-      std::to_string(events);
+  std::string command = "strace -f -o /dev/null -e trace=" + syscalls + " -e inject=" + syscalls +
+                        ":error=EIO:when=" + std::to_string(fail_from_call) + "+ " +
+                        LEDGER_FAULT_WRITER + " " + directory + " " + std::to_string(events);
   FILE* pipe = popen(command.c_str(), "r");
   EXPECT_NE(pipe, nullptr);
   WriterOutcome outcome;
@@ -57,17 +59,19 @@ WriterOutcome RunUnderFaults(const std::string& directory, int fail_from_call, i
   return outcome;
 }
 
-TEST(FsyncFailureTest, NothingIsAcknowledgedAfterAFailedFsyncAndARestartRecovers) {
+/// One run per entry of `fail_from_calls`, each failing every call of `syscalls` from that
+/// call on. Early calls may belong to reopening the database (then the open is refused);
+/// later ones to group commits.
+void CheckFailuresAreFinal(const std::string& syscalls, const std::vector<int>& fail_from_calls) {
   spdlog::set_level(spdlog::level::off);
   int injections = 0, failed_opens = 0, acknowledged_total = 0, acknowledged_after = 0;
-  // Each run fails every fsync from the given call on. Early calls may belong to reopening the
-  // database (then the open is refused); later ones to group commits (one fsync each).
-  for (int fail_from : {5, 6, 8, 10, 12, 15, 20, 30, 45, 60}) {
+  for (int fail_from : fail_from_calls) {
     TempDir directory;
     std::string path = directory.Child("log");
-    WriterOutcome outcome = RunUnderFaults(path, fail_from, 80);
-    ASSERT_GT(outcome.failures, 0) << "no fsync failed from call " << fail_from << ":\n"
-                                   << outcome.output;
+    WriterOutcome outcome = RunUnderFaults(syscalls, path, fail_from, 80);
+    ASSERT_GT(outcome.failures, 0)
+        << "no " << syscalls << " failed from call " << fail_from << ":\n"
+        << outcome.output;
     EXPECT_EQ(outcome.acknowledged_after_failure, 0) << "failing from call " << fail_from;
     if (outcome.failure_code == "open-failed") {
       ++failed_opens;
@@ -101,10 +105,21 @@ TEST(FsyncFailureTest, NothingIsAcknowledgedAfterAFailedFsyncAndARestartRecovers
     EXPECT_EQ(appended->front().code, AppendCode::kAppended);
   }
   std::printf(
-      "fsync failures injected in %d runs (%d hit the reopen): %d events acknowledged before "
+      "%s failures injected in %d runs (%d hit the reopen): %d events acknowledged before "
       "them, %d after (must be 0); every run restarted with all of them\n",
-      injections, failed_opens, acknowledged_total, acknowledged_after);
+      syscalls.c_str(), injections, failed_opens, acknowledged_total, acknowledged_after);
   EXPECT_LT(failed_opens, injections / 2) << "most failures must hit group commits";
+}
+
+TEST(FsyncFailureTest, NothingIsAcknowledgedAfterAFailedFsyncAndARestartRecovers) {
+  // One fsync per group commit.
+  CheckFailuresAreFinal("fsync,fdatasync", {5, 6, 8, 10, 12, 15, 20, 30, 45, 60});
+}
+
+TEST(FsyncFailureTest, NothingIsAcknowledgedAfterAFailedWriteAndARestartRecovers) {
+  // strace counts calls per thread: opening writes the manifest, options and marker files,
+  // then the commit thread writes the WAL.
+  CheckFailuresAreFinal("write", {12, 15, 18, 20, 25, 30, 35, 40, 50, 60});
 }
 
 }  // namespace
