@@ -26,7 +26,8 @@ ModelGenerator::ModelGenerator(std::uint64_t seed, ReferenceModel& model)
 }
 
 CommandRequest ModelGenerator::Request(Principal principal, domain::Command command) {
-  return CommandRequest{std::move(principal), std::move(command), {}, {}, {}};
+  return CommandRequest{std::move(principal),  std::move(command), {}, {}, {},
+                        ExpectedVersion::Any()};
 }
 
 std::vector<CommandRequest> ModelGenerator::Setup() {
