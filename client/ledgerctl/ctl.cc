@@ -216,14 +216,16 @@ int Ctl::Execute(std::vector<std::pair<std::string, client::CommandBuilder>> com
                     {"status", p::EnumNameErrorCode(r->status())},
                     {"code", code},
                     {"sequence", r->sequence()},
+                    {"stream_version", r->stream_version()},
                     {"message", message}});
     rows.push_back({commands[i].first, p::EnumNameErrorCode(r->status()), code,
-                    ok ? std::to_string(r->sequence()) : "", message});
+                    ok ? std::to_string(r->sequence()) : "",
+                    ok ? std::to_string(r->stream_version()) : "", message});
   }
   if (options.json) {
     PrintJson({{"results", json}});
   } else {
-    PrintTable({"COMMAND", "STATUS", "CODE", "SEQUENCE", "MESSAGE"}, rows);
+    PrintTable({"COMMAND", "STATUS", "CODE", "SEQUENCE", "VERSION", "MESSAGE"}, rows);
   }
   return exit_code;
 }
