@@ -197,10 +197,12 @@ void HandleReadStream(const RequestContext& context, const p::ReadStream& body,
 
 }  // namespace
 
-// Continued in request_handlers_admin.cc: verify, stats.
+// Continued in request_handlers_admin.cc: verify, stats, the projections' digest.
 void HandleVerifyChain(const RequestContext& context, const p::VerifyChain& body,
                        const Responder& responder);
 void HandleGetStats(const RequestContext& context, const Responder& responder);
+void HandleGetProjectionsDigest(const RequestContext& context, const p::GetProjectionsDigest& body,
+                                const Responder& responder);
 
 std::optional<Violation> Dispatch(const RequestContext& context, const p::Request& request,
                                   const Responder& responder) {
@@ -235,6 +237,8 @@ std::optional<Violation> Dispatch(const RequestContext& context, const p::Reques
     HandleExport(context, *csv, responder);
   } else if (const auto* rebuild = request.body_as_RebuildProjections()) {
     HandleRebuildProjections(context, *rebuild, responder);
+  } else if (const auto* digest = request.body_as_GetProjectionsDigest()) {
+    HandleGetProjectionsDigest(context, *digest, responder);
   } else {
     responder.Fail(p::ErrorCode::InvalidArgument, "unknown or missing request body");
   }
