@@ -15,6 +15,17 @@ namespace p = protocol;
 
 std::string Text(const flatbuffers::String* text) { return text ? text->str() : std::string(); }
 
+std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  if (bytes == nullptr) return out;
+  for (auto byte : *bytes) {
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 0xf];
+  }
+  return out;
+}
+
 std::vector<const p::CommandResult*> ResultsOf(const client::Reply& reply) {
   const auto* body = reply.body<p::CommandResults>();
   return Items(body == nullptr ? nullptr : body->results());

@@ -157,8 +157,19 @@ TEST_F(LedgerctlTest, DemoBenchAndRebuild) {
   EXPECT_GT(bench["events_per_second"].get<double>(), 0);
   EXPECT_EQ(bench["rejected_commands"], 0);
   EXPECT_GT(bench["latency_us"]["p99"].get<double>(), 0);
+  // The digest of the views the demo and the bench built, and again once the payments
+  // projection is rebuilt from the log: the same.
+  const std::string head = std::to_string(server_.ledger().log().Head().sequence.value);
+  auto before = Json("projections digest --min-sequence " + head);
+  ASSERT_EQ(before["digest"].get<std::string>().size(), 64u);
+  EXPECT_EQ(before["projections"].size(), 4u);
   CtlRun rebuilt = Ctl("projections rebuild --name payments");
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.output;
+  auto after = Json("projections digest --min-sequence " + head);
+  EXPECT_EQ(after["digest"], before["digest"]);
+  CtlRun table = Ctl("projections digest");
+  EXPECT_NE(table.output.find("views digest "), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("payments"), std::string::npos) << table.output;
 }
 
 }  // namespace
