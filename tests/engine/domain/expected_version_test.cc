@@ -82,6 +82,21 @@ TEST_F(ExpectedVersionTest, NoStreamCreatesAndExactAppendsWithTheVersionItReport
   EXPECT_EQ(any.first_version, StreamVersion{3});
 }
 
+TEST_F(ExpectedVersionTest, CommandsOfABatchSeeTheVersionsTheOnesBeforeThemWrote) {
+  std::vector<CommandResult> results =
+      Run({As(kKey, domain::CreateOrder{"shop", "o1", 1000, "EUR", "", ""},
+              ExpectedVersion::NoStream()),
+           As(kKey, Transaction("t1", 400), ExpectedVersion::Exact({1})),
+           As(kKey, Transaction("t2", 400), ExpectedVersion::Exact({1})),
+           As(kKey, Transaction("t3", 400), ExpectedVersion::Exact({2}))});
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[0].code, ResultCode::kAccepted) << results[0].message;
+  EXPECT_EQ(results[1].code, ResultCode::kAccepted) << results[1].message;
+  EXPECT_EQ(results[2].code, ResultCode::kWrongExpectedVersion) << results[2].message;
+  EXPECT_EQ(results[3].code, ResultCode::kAccepted) << results[3].message;
+  EXPECT_EQ(results[3].first_version, StreamVersion{3});
+}
+
 TEST_F(ExpectedVersionTest, AStaleExactVersionIsAConflictAndWritesNothing) {
   ASSERT_TRUE(RunOne(As(kKey, domain::CreateOrder{"shop", "o1", 1000, "EUR", "", ""})).ok());
   ASSERT_TRUE(RunOne(As(kKey, Transaction("t1", 400))).ok());
