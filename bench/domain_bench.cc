@@ -282,7 +282,7 @@ void SetUpDirectory(Ledger& ledger, int platforms) {
   const Principal root = Principal::Root();
   std::vector<CommandRequest> setup;
   auto add = [&](domain::Command command) {
-    setup.push_back(CommandRequest{root, std::move(command), {}, {}, {}});
+    setup.push_back(CommandRequest{root, std::move(command), {}, {}, {}, ExpectedVersion::Any()});
   };
   add(domain::CreateOrganization{"org", "Org"});
   add(domain::RegisterUser{"admin", "admin@org.test", "Admin"});

@@ -1,9 +1,10 @@
 # `cmake --install` puts the public headers, the libraries and a CMake package in place, so an
-# application can embed the engine with find_package(Ledger) (see docs/embedding.md).
+# application can embed the engine and the projections with find_package(Ledger) (see
+# docs/embedding.md).
 include(CMakePackageConfigHelpers)
 include(GNUInstallDirs)
 
-install(TARGETS ledger_engine ledger_schema
+install(TARGETS ledger_engine ledger_projections ledger_schema
   EXPORT LedgerTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -2,6 +2,7 @@
 #include <map>
 #include <memory>
 
+#include "command_flags.h"
 #include "commands_domain.h"
 #include "secret.h"
 
@@ -10,23 +11,10 @@ namespace {
 
 namespace c = client;
 
-/// Options every command subcommand takes.
-struct Common {
-  std::string idempotency_key;
-  std::string correlation_id;
-  c::CommandOptions Options() const {
-    c::CommandOptions options = c::WithKey(idempotency_key);
-    options.correlation_id = correlation_id;
-    return options;
-  }
-};
-
 CLI::App* Sub(CLI::App& parent, const std::string& name, const std::string& help,
-              std::shared_ptr<Common> common) {
+              std::shared_ptr<CommandFlags> common) {
   auto* sub = parent.add_subcommand(name, help);
-  sub->add_option("--idempotency-key", common->idempotency_key,
-                  "makes a retry safe: the same key and command is recorded once");
-  sub->add_option("--correlation-id", common->correlation_id, "ties a business flow together");
+  common->AddTo(*sub);
   return sub;
 }
 
@@ -75,7 +63,7 @@ int Issue(Ctl& ctl, const std::string& label, const std::string& id, const std::
 
 void AddOrganizationAndPlatform(CLI::App& app, Ctl& ctl) {
   auto* org = app.add_subcommand("org", "organizations")->require_subcommand(1);
-  auto common = std::make_shared<Common>();
+  auto common = std::make_shared<CommandFlags>();
   auto o = std::make_shared<std::map<std::string, std::string>>();
   auto* create = Sub(*org, "create", "create an organization (root)", common);
   create->add_option("--id", (*o)["id"], "organization id")->required();
@@ -88,7 +76,7 @@ void AddOrganizationAndPlatform(CLI::App& app, Ctl& ctl) {
   });
 
   auto* platform = app.add_subcommand("platform", "platforms")->require_subcommand(1);
-  auto pc = std::make_shared<Common>();
+  auto pc = std::make_shared<CommandFlags>();
   auto po = std::make_shared<std::map<std::string, std::string>>();
   auto* pcreate = Sub(*platform, "create", "create a platform of an organization", pc);
   pcreate->add_option("--org", (*po)["org"], "organization id")->required();
@@ -110,7 +98,7 @@ void AddOrganizationAndPlatform(CLI::App& app, Ctl& ctl) {
 
 void AddUsersAndRoles(CLI::App& app, Ctl& ctl) {
   auto* user = app.add_subcommand("user", "users")->require_subcommand(1);
-  auto uc = std::make_shared<Common>();
+  auto uc = std::make_shared<CommandFlags>();
   auto u = std::make_shared<std::map<std::string, std::string>>();
   auto* reg = Sub(*user, "register", "register a user", uc);
   reg->add_option("--id", (*u)["id"], "user id")->required();
@@ -124,7 +112,7 @@ void AddUsersAndRoles(CLI::App& app, Ctl& ctl) {
   });
 
   auto* role = app.add_subcommand("role", "role grants")->require_subcommand(1);
-  auto rc = std::make_shared<Common>();
+  auto rc = std::make_shared<CommandFlags>();
   auto r = std::make_shared<std::map<std::string, std::string>>();
   auto platforms = std::make_shared<std::vector<std::string>>();
   auto* grant = Sub(*role, "grant", "give a user a role in an organization", rc);
@@ -157,7 +145,7 @@ void AddCredentials(CLI::App& app, Ctl& ctl) {
     auto* group =
         app.add_subcommand(is_key ? "key" : "token", is_key ? "platform API keys" : "user tokens")
             ->require_subcommand(1);
-    auto common = std::make_shared<Common>();
+    auto common = std::make_shared<CommandFlags>();
     auto o = std::make_shared<std::map<std::string, std::string>>();
     const std::string owner = is_key ? "--platform" : "--user";
     auto* issue = Sub(*group, "issue", is_key ? "issue an API key" : "issue a user token", common);
@@ -191,7 +179,7 @@ void AddCredentials(CLI::App& app, Ctl& ctl) {
 
 void AddBankAccounts(CLI::App& app, Ctl& ctl) {
   auto* bank = app.add_subcommand("bank-account", "bank accounts")->require_subcommand(1);
-  auto common = std::make_shared<Common>();
+  auto common = std::make_shared<CommandFlags>();
   auto o = std::make_shared<std::map<std::string, std::string>>();
   auto* add = Sub(*bank, "add", "add a bank account withdrawals may be paid to", common);
   add->add_option("--platform", (*o)["platform"], "platform id")->required();

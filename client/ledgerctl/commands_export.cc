@@ -1,4 +1,4 @@
-// `ledgerctl export` (CSV streamed to a file) and `ledgerctl projections rebuild`.
+// `ledgerctl export`: CSV streamed to a file.
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -91,28 +91,6 @@ void AddExportCommands(CLI::App& app, Ctl& ctl) {
     sub->callback(
         [&ctl, o, kind = kind] { ctl.action = [o, kind](Ctl& c) { return Export(c, kind, *o); }; });
   }
-
-  auto* projections = app.add_subcommand("projections", "the views")->require_subcommand(1);
-  auto names = std::make_shared<std::vector<std::string>>();
-  auto* rebuild = projections->add_subcommand("rebuild", "drop views and replay the log (root)");
-  rebuild->add_option("--name", *names, "directory, payments, accounting or audit (default all)");
-  rebuild->callback([&ctl, names] {
-    ctl.action = [names](Ctl& c) {
-      auto reply = c.Call(p::RequestBody::RebuildProjections, [&](auto& b) {
-        std::vector<flatbuffers::Offset<flatbuffers::String>> offsets;
-        for (const auto& name : *names) offsets.push_back(b.CreateString(name));
-        return p::CreateRebuildProjectionsDirect(b, &offsets).Union();
-      });
-      if (!reply.ok()) return c.ExitCodeOf(reply);
-      std::cout << "rebuilding:";
-      const auto* rebuilt = reply.body<p::ProjectionsRebuilt>();
-      if (rebuilt != nullptr && rebuilt->names() != nullptr) {
-        for (const auto* name : *rebuilt->names()) std::cout << " " << Text(name);
-      }
-      std::cout << " (ledgerctl stats shows their lag)\n";
-      return kExitOk;
-    };
-  });
 }
 
 }  // namespace ledger::ctl

@@ -12,17 +12,6 @@ namespace {
 
 namespace p = protocol;
 
-std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  if (bytes == nullptr) return out;
-  for (auto byte : *bytes) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0xf];
-  }
-  return out;
-}
-
 int PrintEvents(Ctl& ctl, const client::Reply& reply) {
   if (!reply.ok()) return ctl.ExitCodeOf(reply);
   const auto* events = reply.body<p::Events>();

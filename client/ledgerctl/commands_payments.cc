@@ -1,6 +1,7 @@
 #include <map>
 #include <memory>
 
+#include "command_flags.h"
 #include "commands_domain.h"
 
 namespace ledger::ctl {
@@ -12,14 +13,13 @@ struct Fields {
   std::map<std::string, std::string> text;
   std::int64_t amount = 0;
   std::int64_t occurred_at_us = 0;
-  std::string idempotency_key;
-  c::CommandOptions Options() const { return c::WithKey(idempotency_key); }
+  CommandFlags flags;
+  c::CommandOptions Options() const { return flags.Options(); }
 };
 
 CLI::App* Sub(CLI::App& parent, const std::string& name, const std::string& help, Fields& f) {
   auto* sub = parent.add_subcommand(name, help);
-  sub->add_option("--idempotency-key", f.idempotency_key,
-                  "makes a retry safe: the same key and command is recorded once");
+  f.flags.AddTo(*sub);
   return sub;
 }
 

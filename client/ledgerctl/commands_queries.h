@@ -1,5 +1,5 @@
 // The subcommands of the read side: every projection query, CSV exports to a file, and
-// projection rebuilds.
+// the projections themselves (rebuild, digest).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,5 +9,6 @@
 namespace ledger::ctl {
 
 void AddQueryCommands(CLI::App& app, Ctl& ctl);
+void AddProjectionCommands(CLI::App& app, Ctl& ctl);
 
 }  // namespace ledger::ctl

@@ -15,6 +15,17 @@ namespace p = protocol;
 
 std::string Text(const flatbuffers::String* text) { return text ? text->str() : std::string(); }
 
+std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  if (bytes == nullptr) return out;
+  for (auto byte : *bytes) {
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 0xf];
+  }
+  return out;
+}
+
 std::vector<const p::CommandResult*> ResultsOf(const client::Reply& reply) {
   const auto* body = reply.body<p::CommandResults>();
   return Items(body == nullptr ? nullptr : body->results());
@@ -216,14 +227,16 @@ int Ctl::Execute(std::vector<std::pair<std::string, client::CommandBuilder>> com
                     {"status", p::EnumNameErrorCode(r->status())},
                     {"code", code},
                     {"sequence", r->sequence()},
+                    {"stream_version", r->stream_version()},
                     {"message", message}});
     rows.push_back({commands[i].first, p::EnumNameErrorCode(r->status()), code,
-                    ok ? std::to_string(r->sequence()) : "", message});
+                    ok ? std::to_string(r->sequence()) : "",
+                    ok ? std::to_string(r->stream_version()) : "", message});
   }
   if (options.json) {
     PrintJson({{"results", json}});
   } else {
-    PrintTable({"COMMAND", "STATUS", "CODE", "SEQUENCE", "MESSAGE"}, rows);
+    PrintTable({"COMMAND", "STATUS", "CODE", "SEQUENCE", "VERSION", "MESSAGE"}, rows);
   }
   return exit_code;
 }

@@ -73,6 +73,8 @@ bool ParseEnvironment(const std::string& name, schema::Environment* out);
 
 /// A FlatBuffers string's text; empty when absent.
 std::string Text(const flatbuffers::String* text);
+/// Bytes (a hash) as lower-case hexadecimal; empty when absent.
+std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes);
 /// The elements of a vector of tables; none when the vector is absent.
 template <typename T>
 std::vector<const T*> Items(const flatbuffers::Vector<flatbuffers::Offset<T>>* vector) {

@@ -53,17 +53,6 @@ const flatbuffers::TypeTable* PayloadTable(s::EventType type) {
   return nullptr;
 }
 
-std::string Hex(const flatbuffers::Vector<std::uint8_t>* bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  if (bytes == nullptr) return out;
-  for (auto byte : *bytes) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0xf];
-  }
-  return out;
-}
-
 /// The envelope, copied so that its scalars are aligned whatever the frame's layout.
 const s::Envelope* Envelope(const protocol::Event& event, std::string* storage) {
   if (event.envelope() == nullptr) return nullptr;

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   ledger::ctl::AddPaymentCommands(app, ctl);
   ledger::ctl::AddLogCommands(app, ctl);
   ledger::ctl::AddQueryCommands(app, ctl);
+  ledger::ctl::AddProjectionCommands(app, ctl);
   ledger::ctl::AddToolCommands(app, ctl);
   try {
     app.parse(argc, argv);

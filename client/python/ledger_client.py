@@ -22,6 +22,7 @@ from ledger.protocol import (Authenticate, Authenticated, CommandInput, CommandR
 from ledger.protocol.Command import Command
 from ledger.protocol.CredentialKind import CredentialKind  # noqa: F401 (re-exported)
 from ledger.protocol.ErrorCode import ErrorCode
+from ledger.protocol.ExpectedKind import ExpectedKind
 from ledger.protocol.ProtocolVersion import ProtocolVersion
 from ledger.protocol.RequestBody import RequestBody
 from ledger.protocol.ResponseBody import ResponseBody
@@ -164,15 +165,19 @@ class Connection:
 
         return body_as(self.call(RequestBody.Ping, body), Pong.Pong).ServerTimeUs()
 
-    def execute(self, commands, idempotency_keys=None):
+    def execute(self, commands, idempotency_keys=None, expected_versions=None):
         """Runs a batch of commands; each is (Command union type, build(builder) -> offset).
 
-        Returns one (status, code_name, sequence) per command."""
+        expected_versions: per command None (any version), "new" (its stream must not exist)
+        or the version its stream must be at; otherwise the command is a Conflict
+        "wrong_expected_version". Returns one (status, code_name, sequence, stream_version)
+        per command."""
         keys = idempotency_keys or [None] * len(commands)
+        expectations = expected_versions or [None] * len(commands)
 
         def body(builder):
             inputs = []
-            for (command_type, build), key in zip(commands, keys):
+            for (command_type, build), key, expected in zip(commands, keys, expectations):
                 command = build(builder)
                 key_offset = builder.CreateString(key) if key else None
                 CommandInput.Start(builder)
@@ -180,6 +185,11 @@ class Connection:
                 CommandInput.AddCommand(builder, command)
                 if key_offset is not None:
                     CommandInput.AddIdempotencyKey(builder, key_offset)
+                if expected == "new":
+                    CommandInput.AddExpectedKind(builder, ExpectedKind.NoStream)
+                elif expected is not None:
+                    CommandInput.AddExpectedKind(builder, ExpectedKind.Exact)
+                    CommandInput.AddExpectedVersion(builder, expected)
                 inputs.append(CommandInput.End(builder))
             ExecuteCommands.StartCommandsVector(builder, len(inputs))
             for offset in reversed(inputs):
@@ -195,7 +205,7 @@ class Connection:
         for i in range(results.ResultsLength()):
             result = results.Results(i)
             out.append((result.Status(), (result.CodeName() or b"accepted").decode(),
-                        result.Sequence()))
+                        result.Sequence(), result.StreamVersion()))
         return out
 
     def read_log(self, from_sequence=1, max_count=100):

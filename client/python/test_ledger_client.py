@@ -88,6 +88,14 @@ class ServerTest(unittest.TestCase):
                                                            reference="cart-1")], ["py-1"])
         self.assertEqual(again[0][0], ErrorCode.Duplicate)
         self.assertEqual(again[0][2], results[2][2])
+        # Expected versions: the order's stream is at version 1; a new order's does not exist.
+        self.assertEqual(results[2][3], 1)
+        stale = ledger.execute([ledger_client.create_order("py-shop", "py-2", 1, "EUR")],
+                               expected_versions=[1])
+        self.assertEqual(stale[0][:2], (ErrorCode.Conflict, "wrong_expected_version"))
+        fresh = ledger.execute([ledger_client.create_order("py-shop", "py-2", 1, "EUR")],
+                               expected_versions=["new"])
+        self.assertEqual((fresh[0][0], fresh[0][3]), (ErrorCode.Ok, 1))
         # Pipelining: several requests out, answers matched by id whatever their order.
         ids = [ledger.send(RequestBody.Ping, lambda b: (ledger_client.Ping.Start(b),
                                                          ledger_client.Ping.End(b))[1])
@@ -97,7 +105,7 @@ class ServerTest(unittest.TestCase):
         events, next_sequence, head = ledger.read_log(1, 100)
         self.assertEqual(head, events[-1][0])
         self.assertEqual([e[1] for e in events][-1], EventType.OrderCreated)
-        self.assertEqual(events[-1][2], "order/py-shop/py-1")
+        self.assertEqual(events[-1][2], "order/py-shop/py-2")
         self.assertEqual(next_sequence, events[-1][0] + 1)
 
     def test_wrong_credential_is_refused(self):

@@ -14,9 +14,9 @@ template <typename Make>
 CommandBuilder Wrap(p::Command type, CommandOptions options, Make make) {
   return [type, options = std::move(options), make = std::move(make)](FlatBufferBuilder& b) {
     auto body = make(b).Union();
-    return p::CreateCommandInputDirect(b, type, body, OrNull(options.idempotency_key),
-                                       p::ExpectedKind::Any, 0, OrNull(options.correlation_id),
-                                       OrNull(options.causation_id));
+    return p::CreateCommandInputDirect(
+        b, type, body, OrNull(options.idempotency_key), options.expected_kind,
+        options.expected_version, OrNull(options.correlation_id), OrNull(options.causation_id));
   };
 }
 

@@ -44,14 +44,19 @@ struct ExportStart {
   internal::SequenceRange range;
 };
 
-Result<ExportStart> StartExport(const internal::ViewStore& store, const ReadView& view,
-                                const ExportFilter& filter, const QueryOptions& options) {
-  Status status = internal::AwaitProjections(
-      store, {ProjectionId::kDirectory, ProjectionId::kPayments}, options);
-  if (!status.ok()) return status;
+/// Checks the period, then waits for min_sequence. The caller takes its snapshot only after
+/// this: a snapshot taken before the wait would miss the very events waited for.
+Status AwaitExport(const internal::ViewStore& store, const ExportFilter& filter,
+                   const QueryOptions& options) {
   if (filter.to_us <= filter.from_us) {
     return Status::InvalidArgument("the period ends before it starts");
   }
+  return internal::AwaitProjections(store, {ProjectionId::kDirectory, ProjectionId::kPayments},
+                                    options);
+}
+
+/// REQUIRES: AwaitExport() succeeded before `view` was taken.
+Result<ExportStart> StartExport(const ReadView& view, const ExportFilter& filter) {
   auto resolved = internal::ResolveScope(view, filter.scope, internal::ScopeShape::kEither);
   if (!resolved.ok()) return resolved.status();
   auto as_of = internal::AsOf(view, ProjectionId::kPayments);
@@ -80,8 +85,10 @@ void WriteMoney(CsvWriter& csv, std::int64_t amount_minor, std::string_view curr
 
 Result<ExportManifest> Views::ExportPayments(const ExportFilter& filter, std::ostream& out,
                                              const QueryOptions& options) const {
+  Status awaited = AwaitExport(*store_, filter, options);
+  if (!awaited.ok()) return awaited;
   ReadView view(*store_);
-  auto start = StartExport(*store_, view, filter, options);
+  auto start = StartExport(view, filter);
   if (!start.ok()) return start.status();
   std::vector<std::string> prefixes =
       PlatformPrefixes(internal::keys::kOperation, start->scope.platforms);
@@ -122,8 +129,10 @@ Result<ExportManifest> Views::ExportPayments(const ExportFilter& filter, std::os
 
 Result<ExportManifest> Views::ExportDisbursements(const ExportFilter& filter, std::ostream& out,
                                                   const QueryOptions& options) const {
+  Status awaited = AwaitExport(*store_, filter, options);
+  if (!awaited.ok()) return awaited;
   ReadView view(*store_);
-  auto start = StartExport(*store_, view, filter, options);
+  auto start = StartExport(view, filter);
   if (!start.ok()) return start.status();
   std::vector<std::string> prefixes =
       PlatformPrefixes(internal::keys::kWithdrawalList, start->scope.platforms);

@@ -180,16 +180,28 @@ Result<std::vector<CommandRequest>> DecodeCommands(const p::ExecuteCommands& bat
     if (!command.ok()) {
       return Status::InvalidArgument(fmt::format("command {}: {}", i, command.status().message()));
     }
-    if (in.expected_kind() != p::ExpectedKind::Any) {
-      return Status::InvalidArgument(fmt::format(
-          "command {}: expected versions apply to AppendEvents; the domain checks its own "
-          "streams' versions",
-          i));
+    auto expected = DecodeExpected(in.expected_kind(), in.expected_version());
+    if (!expected.ok()) {
+      return Status::InvalidArgument(fmt::format("command {}: {}", i, expected.status().message()));
     }
     requests.push_back(CommandRequest{principal, std::move(*command), Text(in.idempotency_key()),
-                                      Text(in.correlation_id()), Text(in.causation_id())});
+                                      Text(in.correlation_id()), Text(in.causation_id()),
+                                      *expected});
   }
   return requests;
+}
+
+Result<ExpectedVersion> DecodeExpected(p::ExpectedKind kind, std::uint64_t version) {
+  switch (kind) {
+    case p::ExpectedKind::Any:
+      return ExpectedVersion::Any();
+    case p::ExpectedKind::NoStream:
+      return ExpectedVersion::NoStream();
+    case p::ExpectedKind::Exact:
+      return ExpectedVersion::Exact(StreamVersion{version});
+  }
+  return Status::InvalidArgument(
+      fmt::format("expected_kind {} is not Any, NoStream or Exact", static_cast<unsigned>(kind)));
 }
 
 p::ErrorCode CategoryCode(d::ResultCode code) {

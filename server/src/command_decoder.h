@@ -19,6 +19,10 @@ namespace ledger::server {
 Result<std::vector<CommandRequest>> DecodeCommands(const protocol::ExecuteCommands& batch,
                                                    const domain::Principal& principal);
 
+/// A command's or an event's expected version; kInvalidArgument for a kind the protocol does
+/// not define.
+Result<ExpectedVersion> DecodeExpected(protocol::ExpectedKind kind, std::uint64_t version);
+
 /// The protocol's category for a domain result code.
 protocol::ErrorCode CategoryCode(domain::ResultCode code);
 

@@ -237,8 +237,7 @@ void HandleExport(const RequestContext& context, const p::ExportCsv& request,
   const v::QueryOptions freshness = Freshness(request.min_sequence(), request.wait_ms());
   const v::Views& views = context.services.projector->views();
   boost::asio::post(context.services.blocking, [&views, ledger = &context.services.ledger,
-                                                projector = context.services.projector, principal,
-                                                filter, payments, freshness, responder] {
+                                                principal, filter, payments, freshness, responder] {
     domain::Target target{filter.scope.organization_id, filter.scope.platform_id,
                           filter.scope.environment};
     Access access = CheckAccess(*ledger, principal, kReportReaders, target,
@@ -248,11 +247,6 @@ void HandleExport(const RequestContext& context, const p::ExportCsv& request,
           access == Access::kNotFound ? p::ErrorCode::NotFound : p::ErrorCode::Forbidden,
           access == Access::kNotFound ? "no such organization or platform here"
                                       : "exports need the view_reports permission");
-    }
-    // The views take their snapshot before they wait for min_sequence, so wait here first
-    // (reported to the projections; harmless once fixed there).
-    if (freshness.min_sequence.value != 0) {
-      (void)projector->WaitForSequence(freshness.min_sequence, freshness.wait);
     }
     ExportStream stream(responder);
     std::ostream out(&stream);

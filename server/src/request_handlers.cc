@@ -34,9 +34,9 @@ std::string CommandResultsFrame(std::uint64_t request_id, std::span<const Comman
       name = b.CreateString(domain::ResultCodeName(r.code));
       message = b.CreateString(r.message);
     }
-    offsets.push_back(p::CreateCommandResult(b, CategoryCode(r.code),
-                                             static_cast<std::uint16_t>(r.code), name, message,
-                                             r.first_sequence.value, 0, r.event_count));
+    offsets.push_back(p::CreateCommandResult(
+        b, CategoryCode(r.code), static_cast<std::uint16_t>(r.code), name, message,
+        r.first_sequence.value, r.first_version.value, r.event_count));
   }
   auto body = p::CreateCommandResults(b, b.CreateVector(offsets));
   return FinishResponse(b, request_id, p::ResponseBody::CommandResults, body.Union());
@@ -64,18 +64,6 @@ std::optional<Violation> HandleExecuteCommands(const RequestContext& context,
   }
   context.services.batcher.Add(std::move(*decoded), responder);
   return std::nullopt;
-}
-
-ExpectedVersion ToExpected(p::ExpectedKind kind, std::uint64_t version) {
-  switch (kind) {
-    case p::ExpectedKind::NoStream:
-      return ExpectedVersion::NoStream();
-    case p::ExpectedKind::Exact:
-      return ExpectedVersion::Exact(StreamVersion{version});
-    case p::ExpectedKind::Any:
-      break;
-  }
-  return ExpectedVersion::Any();
 }
 
 p::ErrorCode AppendCategory(AppendCode code) {
@@ -123,9 +111,15 @@ std::optional<Violation> HandleAppendEvents(const RequestContext& context,
   std::vector<AppendRequest> batch;
   batch.reserve(inputs->size());
   for (const p::EventInput* in : *inputs) {
+    auto expected = DecodeExpected(in->expected_kind(), in->expected_version());
+    if (!expected.ok()) {
+      responder.Fail(p::ErrorCode::InvalidArgument,
+                     fmt::format("event {}: {}", batch.size(), expected.status().message()));
+      return std::nullopt;
+    }
     AppendRequest request;
     request.event.stream = in->stream() ? in->stream()->str() : std::string();
-    request.event.expected = ToExpected(in->expected_kind(), in->expected_version());
+    request.event.expected = *expected;
     request.event.type = schema::EventType::Opaque;
     if (in->payload()) request.event.payload.assign(in->payload()->begin(), in->payload()->end());
     request.metadata.actor = context.identity.principal.Actor();
@@ -203,10 +197,12 @@ void HandleReadStream(const RequestContext& context, const p::ReadStream& body,
 
 }  // namespace
 
-// Continued in request_handlers_admin.cc: verify, stats.
+// Continued in request_handlers_admin.cc: verify, stats, the projections' digest.
 void HandleVerifyChain(const RequestContext& context, const p::VerifyChain& body,
                        const Responder& responder);
 void HandleGetStats(const RequestContext& context, const Responder& responder);
+void HandleGetProjectionsDigest(const RequestContext& context, const p::GetProjectionsDigest& body,
+                                const Responder& responder);
 
 std::optional<Violation> Dispatch(const RequestContext& context, const p::Request& request,
                                   const Responder& responder) {
@@ -241,6 +237,8 @@ std::optional<Violation> Dispatch(const RequestContext& context, const p::Reques
     HandleExport(context, *csv, responder);
   } else if (const auto* rebuild = request.body_as_RebuildProjections()) {
     HandleRebuildProjections(context, *rebuild, responder);
+  } else if (const auto* digest = request.body_as_GetProjectionsDigest()) {
+    HandleGetProjectionsDigest(context, *digest, responder);
   } else {
     responder.Fail(p::ErrorCode::InvalidArgument, "unknown or missing request body");
   }

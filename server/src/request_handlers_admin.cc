@@ -1,10 +1,12 @@
-// The root-only requests of request_handlers.h: verifying the chain and the statistics.
+// The root-only requests of request_handlers.h: verifying the chain, the statistics and the
+// projections' canonical digest (what an auditor compares with a rebuild or another replica).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "ledger/projections/projector.h"
+#include "query_scope.h"
 #include "request_handlers.h"
 #include "responses.h"
 
@@ -31,7 +33,41 @@ std::string VerifyFrame(std::uint64_t request_id, const VerifyReport& report) {
   return FinishResponse(b, request_id, p::ResponseBody::VerifyChainResult, body.Union());
 }
 
+std::string ProjectionsDigestFrame(std::uint64_t request_id,
+                                   const projections::ViewsDigest& digest) {
+  FlatBufferBuilder b(1024);
+  std::vector<flatbuffers::Offset<p::ProjectionDigest>> parts;
+  for (const projections::ProjectionDigest& part : digest.projections) {
+    parts.push_back(p::CreateProjectionDigest(
+        b, b.CreateString(std::string(projections::ProjectionName(part.id))),
+        part.checkpoint.sequence.value,
+        b.CreateVector(part.checkpoint.hash.data(), part.checkpoint.hash.size()), part.rows,
+        b.CreateVector(part.digest.data(), part.digest.size())));
+  }
+  auto overall = b.CreateVector(digest.digest.data(), digest.digest.size());
+  auto body = p::CreateProjectionsDigest(b, overall, b.CreateVector(parts));
+  return FinishResponse(b, request_id, p::ResponseBody::ProjectionsDigest, body.Union());
+}
+
 }  // namespace
+
+void HandleGetProjectionsDigest(const RequestContext& context, const p::GetProjectionsDigest& body,
+                                const Responder& responder) {
+  if (!RequireRoot(context, responder)) return;
+  if (context.services.projector == nullptr) {
+    return responder.Fail(p::ErrorCode::Unavailable, "the projections are not running");
+  }
+  const projections::Views& views = context.services.projector->views();
+  const projections::QueryOptions freshness = Freshness(body.min_sequence(), body.wait_ms());
+  // A full scan of every view, and perhaps a wait for min_sequence: off the I/O threads.
+  boost::asio::post(context.services.blocking, [&views, freshness, responder] {
+    auto digest = views.CanonicalDigest(freshness);
+    if (!digest.ok()) {
+      return responder.Fail(ErrorCodeOf(digest.status()), digest.status().message());
+    }
+    responder.Finish(ProjectionsDigestFrame(responder.request_id(), *digest));
+  });
+}
 
 void HandleVerifyChain(const RequestContext& context, const p::VerifyChain& body,
                        const Responder& responder) {

@@ -68,6 +68,28 @@ TEST_F(LedgerctlTest, CommandsTablesJsonAndExitCodes) {
   EXPECT_EQ(platform["results"][0]["status"], "Ok");
 }
 
+TEST_F(LedgerctlTest, CommandsExpectTheirStreamsVersion) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  auto platform = Json(
+      "platform create --org acme --id shop --name Shop --environment sandbox "
+      "--expect-new");
+  EXPECT_EQ(platform["results"][0]["stream_version"], 1);
+  auto order =
+      Json("order create --platform shop --id o-1 --amount 100 --currency EUR --expect-new");
+  EXPECT_EQ(order["results"][0]["status"], "Ok");
+  EXPECT_EQ(order["results"][0]["stream_version"], 1);
+  CtlRun stale = Ctl("order cancel --platform shop --id o-1 --expect-version 2");
+  EXPECT_EQ(stale.exit_code, 1);
+  EXPECT_NE(stale.output.find("wrong_expected_version"), std::string::npos) << stale.output;
+  EXPECT_NE(stale.output.find("stream 'order/shop/o-1' is at version 1, expected version 2"),
+            std::string::npos)
+      << stale.output;
+  auto cancelled = Json("order cancel --platform shop --id o-1 --expect-version 1");
+  EXPECT_EQ(cancelled["results"][0]["stream_version"], 2);
+  EXPECT_EQ(Ctl("order cancel --platform shop --id o-1 --expect-version 1 --expect-new").exit_code,
+            2);
+}
+
 TEST_F(LedgerctlTest, IssuedKeysWorkAndTheLogIsReadable) {
   ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
   ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
@@ -135,8 +157,19 @@ TEST_F(LedgerctlTest, DemoBenchAndRebuild) {
   EXPECT_GT(bench["events_per_second"].get<double>(), 0);
   EXPECT_EQ(bench["rejected_commands"], 0);
   EXPECT_GT(bench["latency_us"]["p99"].get<double>(), 0);
+  // The digest of the views the demo and the bench built, and again once the payments
+  // projection is rebuilt from the log: the same.
+  const std::string head = std::to_string(server_.ledger().log().Head().sequence.value);
+  auto before = Json("projections digest --min-sequence " + head);
+  ASSERT_EQ(before["digest"].get<std::string>().size(), 64u);
+  EXPECT_EQ(before["projections"].size(), 4u);
   CtlRun rebuilt = Ctl("projections rebuild --name payments");
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.output;
+  auto after = Json("projections digest --min-sequence " + head);
+  EXPECT_EQ(after["digest"], before["digest"]);
+  CtlRun table = Ctl("projections digest");
+  EXPECT_NE(table.output.find("views digest "), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("payments"), std::string::npos) << table.output;
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the engine from a build tree into a scratch prefix, then builds and runs the
-# examples/embed application against it with find_package(Ledger).
+# Installs the engine and the projections from a build tree into a scratch prefix, then builds
+# and runs the examples/embed application against it with find_package(Ledger).
 # Usage: check_install.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1
@@ -14,3 +14,4 @@ cmake --build "$scratch/embed" > "$scratch/build.log"
 output=$("$scratch/embed/embed_ledger" "$scratch/data")
 echo "$output"
 grep -q "verified 2 events" <<< "$output"
+grep -Eq "^views digest [0-9a-f]{64} at sequence 2$" <<< "$output"

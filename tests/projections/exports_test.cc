@@ -1,8 +1,11 @@
 // CSV exports parsed back: columns, formatted amounts, formula-injection protection, the
 // manifest, chunked writes, and totals reconciled with the trial balance.
+#include <chrono>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "ledger/limits.h"
 #include "projections/fixture.h"
@@ -134,6 +137,33 @@ TEST_F(ExportsTest, PaymentsHaveOneRowPerOperationAndAStableHeader) {
     EXPECT_EQ(rows[i][1].back(), 'Z');
     EXPECT_EQ(rows[i][3], "production");
   }
+}
+
+TEST_F(ExportsTest, AnExportWaitsForMinSequenceBeforeItTakesItsSnapshot) {
+  projector_->Stop();
+  scenario_->Run(300, 6);  // Events the stopped projector has not applied.
+  const SequenceNumber head = log_->Head().sequence;
+  const projections::QueryOptions options{head, std::chrono::seconds(30)};
+  const projections::ExportFilter filter = OrganizationFilter("acme");
+  std::ostringstream payments_out, disbursements_out;
+  auto payments = std::async(std::launch::async,
+                             [&] { return views().ExportPayments(filter, payments_out, options); });
+  auto disbursements = std::async(std::launch::async, [&] {
+    return views().ExportDisbursements(filter, disbursements_out, options);
+  });
+  // Both exports are waiting by now; a snapshot taken before the wait would hold none of the
+  // new events, and the exports would claim an as_of short of the head.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(projector_->Start().ok());
+  for (auto* pending : {&payments, &disbursements}) {
+    auto manifest = pending->get();
+    ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+    EXPECT_EQ(manifest->as_of.sequence, head);
+  }
+  CatchUp();
+  // Exactly what an export reads once the views have caught up.
+  EXPECT_TRUE(payments_out.str() == Export(true, filter));
+  EXPECT_TRUE(disbursements_out.str() == Export(false, filter));
 }
 
 TEST_F(ExportsTest, TotalsReconcileWithTheTrialBalance) {

@@ -126,6 +126,58 @@ TEST_F(DomainTest, IdempotentCommandRetriesReturnTheOriginal) {
             p::ErrorCode::Conflict);
 }
 
+TEST_F(DomainTest, ExpectedVersionsHoldOrConflictOverTheWire) {
+  auto key = world_.Key("key-acme-sbx");
+  // One command per request, so each sees the one before it.
+  auto run = [&key](c::CommandBuilder command) {
+    auto reply = key->Call(p::RequestBody::ExecuteCommands, c::ExecuteBatch({std::move(command)}));
+    EXPECT_TRUE(reply.ok()) << reply.error().ToString();
+    return reply;
+  };
+  c::CommandOptions fresh;
+  fresh.ExpectNoStream();
+  auto created = run(c::CreateOrder("acme-sbx", "o-v", 900, "EUR", "checkout", "c", fresh));
+  const auto* order = created.body<p::CommandResults>()->results()->Get(0);
+  ASSERT_EQ(order->status(), p::ErrorCode::Ok);
+  EXPECT_EQ(order->stream_version(), 1u);
+  auto transaction = [](std::uint64_t expected) {
+    return c::CreateTransaction("acme-sbx", "o-v", "t-v", 400,
+                                c::WithKey("t-v").ExpectVersion(expected));
+  };
+  auto first = run(transaction(1));
+  const auto* appended = first.body<p::CommandResults>()->results()->Get(0);
+  ASSERT_EQ(appended->status(), p::ErrorCode::Ok);
+  EXPECT_EQ(appended->stream_version(), 2u);
+
+  const auto head = server_.ledger().log().Head();
+  auto stale = run(c::CreateTransaction("acme-sbx", "o-v", "t-w", 100, fresh));
+  const auto* conflict = stale.body<p::CommandResults>()->results()->Get(0);
+  EXPECT_EQ(conflict->status(), p::ErrorCode::Conflict);
+  EXPECT_EQ(conflict->code_name()->str(), "wrong_expected_version");
+  EXPECT_EQ(conflict->message()->str(),
+            "stream 'order/acme-sbx/o-v' is at version 2, expected no stream");
+  EXPECT_EQ(server_.ledger().log().Head(), head);
+
+  // The stream moves on; the retry of the recorded command still gets its original result.
+  EXPECT_EQ(ExecuteOne(*key, c::CreateTransaction("acme-sbx", "o-v", "t-x", 100)),
+            p::ErrorCode::Ok);
+  auto retry = run(transaction(1));
+  const auto* duplicate = retry.body<p::CommandResults>()->results()->Get(0);
+  EXPECT_EQ(duplicate->status(), p::ErrorCode::Duplicate);
+  EXPECT_EQ(duplicate->sequence(), appended->sequence());
+  EXPECT_EQ(duplicate->stream_version(), 2u);
+  EXPECT_EQ(ExecuteOne(*key, c::CreateTransaction("acme-sbx", "o-v", "t-y", 100,
+                                                  c::CommandOptions().ExpectVersion(2))),
+            p::ErrorCode::Conflict);
+
+  c::CommandOptions unknown;
+  unknown.expected_kind = static_cast<p::ExpectedKind>(9);
+  auto refused = key->Call(p::RequestBody::ExecuteCommands,
+                           c::ExecuteBatch({c::CancelOrder("acme-sbx", "o-v", "x", unknown)}));
+  EXPECT_EQ(refused.error().code, p::ErrorCode::InvalidArgument);
+  EXPECT_EQ(refused.error().message, "command 0: expected_kind 9 is not Any, NoStream or Exact");
+}
+
 TEST_F(DomainTest, SandboxAndProductionNeverMix) {
   auto production_key = world_.Key("key-acme-prd");
   ASSERT_EQ(ExecuteOne(*production_key,

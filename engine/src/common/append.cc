@@ -1,6 +1,7 @@
 #include "ledger/engine/append.h"
 
 #define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack: no allocation per command.
+#include <fmt/format.h>
 #include <xxhash.h>
 
 #include <chrono>
@@ -20,6 +21,25 @@ bool ExpectedVersion::IsSatisfiedBy(StreamVersion current) const {
       return current == version_;
   }
   return false;
+}
+
+std::optional<std::string> ExpectedVersion::Violation(std::string_view stream,
+                                                      StreamVersion current) const {
+  if (IsSatisfiedBy(current)) return std::nullopt;
+  return fmt::format("stream '{}' is at version {}, expected {}", stream, current.value,
+                     Describe());
+}
+
+std::string ExpectedVersion::Describe() const {
+  switch (kind_) {
+    case Kind::kAny:
+      return "any version";
+    case Kind::kNoStream:
+      return "no stream";
+    case Kind::kExact:
+      return fmt::format("version {}", version_.value);
+  }
+  return "?";
 }
 
 std::string_view AppendCodeName(AppendCode code) {

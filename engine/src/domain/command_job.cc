@@ -25,6 +25,16 @@ CommandResult Rejected(ResultCode code, std::string message) {
   return result;
 }
 
+CommandResult Duplicate(SequenceNumber first_sequence, StreamVersion first_version,
+                        std::uint32_t event_count) {
+  CommandResult result;
+  result.code = ResultCode::kDuplicate;
+  result.first_sequence = first_sequence;
+  result.first_version = first_version;
+  result.event_count = event_count;
+  return result;
+}
+
 class CommandJob final : public WriteJob {
  public:
   CommandJob(Ledger::Impl& impl, std::vector<CommandRequest> requests, Ledger::ExecuteCallback done)
@@ -134,7 +144,7 @@ CommandResult Ledger::Impl::ResolveKeyOfRejected(StagingBatch& batch, const Comm
   if (!found->has_value()) return rejected;
   const IdempotencyRecord& record = **found;
   if (record.fingerprint == fingerprint) {
-    return CommandResult{ResultCode::kDuplicate, {}, record.first_sequence, record.event_count};
+    return Duplicate(record.first_sequence, record.first_version, record.event_count);
   }
   if (auto hidden = domain::CheckScopeVisible(state, request.principal, request.command)) {
     return Rejected(hidden->code, std::move(hidden->message));
@@ -147,14 +157,24 @@ CommandResult Ledger::Impl::ResolveKeyOfRejected(StagingBatch& batch, const Comm
 
 // The idempotency key is checked before anything is written, but looked up only once: a
 // rejected command looks it up here (a retry is answered with the original result even though
-// deciding again refuses it); an accepted one lets StageCommand check it, which stages nothing
-// for a key already used.
+// deciding again refuses it, or its stream has moved past the version it expected); an
+// accepted one lets StageCommand check it, which stages nothing for a key already used.
+//
+// The caller's expected version is checked against the domain's version of the stream, the
+// one the event is then staged with as the log's own expectation (Exact or NoStream): the log
+// confirms the two agree, so the caller's expectation holds against the log itself, in the
+// writer thread, atomically with sequencing.
 CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& request,
                                      const Fingerprint& fingerprint, bool* storage_failed) {
   domain::Decision decision = domain::Decide(state, request.principal, request.command);
   if (!decision.accepted()) {
     return ResolveKeyOfRejected(batch, request, fingerprint,
                                 Rejected(decision.code, std::move(decision.message)),
+                                storage_failed);
+  }
+  if (auto violation = request.expected.Violation(decision.stream, decision.current_version)) {
+    return ResolveKeyOfRejected(batch, request, fingerprint,
+                                Rejected(ResultCode::kWrongExpectedVersion, std::move(*violation)),
                                 storage_failed);
   }
   EventDraft draft;
@@ -178,8 +198,7 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
     case AppendCode::kAppended:
       break;
     case AppendCode::kDuplicate:
-      return CommandResult{
-          ResultCode::kDuplicate, {}, appended->first_sequence, appended->event_count};
+      return Duplicate(appended->first_sequence, appended->first_version, appended->event_count);
     case AppendCode::kIdempotencyKeyReusedWithDifferentCommand:
       return Rejected(ResultCode::kIdempotencyKeyReusedWithDifferentCommand,
                       std::move(appended->message));
@@ -194,7 +213,11 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
     LEDGER_CHECK(appended->first_sequence > state.applied_through);
     state.applied_through = appended->first_sequence;
   }
-  return CommandResult{ResultCode::kAccepted, {}, appended->first_sequence, 1};
+  CommandResult accepted;
+  accepted.first_sequence = appended->first_sequence;
+  accepted.first_version = appended->first_version;
+  accepted.event_count = 1;
+  return accepted;
 }
 
 void Ledger::Impl::FinishSnapshot(const ChainPoint& position, const Status& outcome,

@@ -3,7 +3,8 @@
 // No I/O, no clock, no logging. The checks run in the fixed order of docs/domain.md:
 //   1. the command's own fields    2. principal, visibility, permission
 //   3. references, uniqueness, consistency    4. state machines    5. money limits
-// and the first failing check is the result.
+// and the first failing check is the result. Step 6, the caller's expected version of the
+// decided event's stream, is checked by the command job (command_job.cc) on the Decision.
 // Thread-safety: reads `state` only; the caller keeps it from changing meanwhile.
 #pragma once
 

@@ -116,6 +116,7 @@ constexpr std::array kEntries = {
           ResultCategory::kInvariantViolated},
     Entry{ResultCode::kBalanceWouldOverflow, "balance_would_overflow",
           ResultCategory::kInvariantViolated},
+    Entry{ResultCode::kWrongExpectedVersion, "wrong_expected_version", ResultCategory::kConflict},
     Entry{ResultCode::kLogRefusedTheAppend, "log_refused_the_append", ResultCategory::kInternal},
 };
 

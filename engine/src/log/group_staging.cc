@@ -17,18 +17,6 @@ AppendResult Rejection(AppendCode code, std::string message) {
   return result;
 }
 
-std::string DescribeExpected(const ExpectedVersion& expected) {
-  switch (expected.kind()) {
-    case ExpectedVersion::Kind::kAny:
-      return "any version";
-    case ExpectedVersion::Kind::kNoStream:
-      return "no stream";
-    case ExpectedVersion::Kind::kExact:
-      return fmt::format("version {}", expected.version().value);
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::optional<std::string> InvalidCommandField(const CommandHeader& header,
@@ -89,10 +77,8 @@ Result<AppendResult> GroupStaging::CheckVersions(std::span<const EventDraft> eve
       if (!found.ok()) return found.status();
       current = *found;
     }
-    if (!event.expected.IsSatisfiedBy(current)) {
-      return Rejection(AppendCode::kWrongExpectedVersion,
-                       fmt::format("stream '{}' is at version {}, expected {}", event.stream,
-                                   current.value, DescribeExpected(event.expected)));
+    if (auto violation = event.expected.Violation(event.stream, current)) {
+      return Rejection(AppendCode::kWrongExpectedVersion, std::move(*violation));
     }
     pending[event.stream] = current.Next();
     versions->push_back(current.Next());

@@ -26,7 +26,8 @@ const Principal kKey = Principal::ApiKey("k", "acme", "shop", Environment::Sandb
 const Principal kAdmin = Principal::User("ada", Environment::Sandbox);
 
 CommandRequest As(const Principal& principal, domain::Command command, std::string key = {}) {
-  return CommandRequest{principal, std::move(command), std::move(key), "corr-1", "cause-1"};
+  return CommandRequest{principal, std::move(command), std::move(key),
+                        "corr-1",  "cause-1",          ExpectedVersion::Any()};
 }
 
 domain::RecordOperation Operation(std::string order, std::string transaction, std::string id,

@@ -29,7 +29,8 @@ ModelGenerator::ModelGenerator(std::function<std::uint64_t()> bits, ReferenceMod
 }
 
 CommandRequest ModelGenerator::Request(Principal principal, domain::Command command) {
-  return CommandRequest{std::move(principal), std::move(command), {}, {}, {}};
+  return CommandRequest{std::move(principal),  std::move(command), {}, {}, {},
+                        ExpectedVersion::Any()};
 }
 
 std::vector<CommandRequest> ModelGenerator::Setup() {

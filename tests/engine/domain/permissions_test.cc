@@ -179,7 +179,8 @@ TEST(PermissionMatrix, TheLedgerAgreesOnARealDirectory) {
   ASSERT_NE(ledger, nullptr);
   std::vector<CommandRequest> setup;
   auto add = [&setup](domain::Command command) {
-    setup.push_back(CommandRequest{Principal::Root(), std::move(command), {}, {}, {}});
+    setup.push_back(
+        CommandRequest{Principal::Root(), std::move(command), {}, {}, {}, ExpectedVersion::Any()});
   };
   add(domain::CreateOrganization{"acme", "Acme"});
   add(domain::CreateOrganization{"globex", "Globex"});

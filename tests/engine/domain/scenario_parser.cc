@@ -185,4 +185,13 @@ std::optional<domain::Action> ParseAction(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<ExpectedVersion> ParseExpectedVersion(std::string_view text) {
+  if (text == "any") return ExpectedVersion::Any();
+  if (text == "new") return ExpectedVersion::NoStream();
+  std::uint64_t version = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return ExpectedVersion::Exact(StreamVersion{version});
+}
+
 }  // namespace ledger::testing

@@ -3,7 +3,8 @@
 //   line      := blank | "#" comment | command | balance | allowed | repeat
 //   command   := principal option* name field* "=>" code [quoted-substring]
 //   principal := "root" | "user:" id "@" environment | "key:" id
-//   option    := "idempotency=" key | "correlation=" id
+//   option    := "idempotency=" key | "correlation=" id | "expect=" expected
+//   expected  := "any" | "new" | version     the command's stream: any, no stream, exactly v
 //   field     := field-name "=" value        (names: the command's kFields)
 //   value     := word | "quoted text"        lists: comma-separated; secret_sha256: any text,
 //                                            hashed; enums by name (sandbox, admin, capture...)
@@ -36,5 +37,8 @@ std::optional<domain::Command> ParseCommand(std::string_view name,
                                             std::string* error);
 
 std::optional<domain::Action> ParseAction(std::string_view name);
+
+/// "any", "new" (no stream) or a version number.
+std::optional<ExpectedVersion> ParseExpectedVersion(std::string_view text);
 
 }  // namespace ledger::testing

@@ -104,6 +104,11 @@ class Runner {
     for (; it != arrow && it->find('=') != std::string::npos; ++it) {
       if (it->starts_with("idempotency=")) request.idempotency_key = it->substr(12);
       if (it->starts_with("correlation=")) request.correlation_id = it->substr(12);
+      if (it->starts_with("expect=")) {
+        auto expected = ParseExpectedVersion(it->substr(7));
+        if (!expected) return "bad " + *it;
+        request.expected = *expected;
+      }
     }
     if (it == arrow) return "missing command name";
     std::string error;

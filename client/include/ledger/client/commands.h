@@ -5,6 +5,7 @@
 //   client.Call(protocol::RequestBody::ExecuteCommands,
 //               ExecuteBatch({CreateOrder("shop", "o-1", 2500, "EUR", "checkout", "c-1",
 //                                         WithKey("o-1/create"))}));
+//   CreateTransaction("shop", "o-1", "t-1", 2500, WithKey("t-1").ExpectVersion(1));
 //
 // Issuing a key or a token takes the SHA-256 of a secret the caller generated: the secret
 // itself never travels. Thread-safety: pure functions.
@@ -27,6 +28,23 @@ struct CommandOptions {
   std::string idempotency_key;
   std::string correlation_id;
   std::string causation_id;
+  /// Optimistic concurrency on the command's stream (docs/domain.md §3 names it): Any (the
+  /// default), NoStream (it must not exist yet) or Exact (its last version must be
+  /// `expected_version`, as a previous CommandResult's stream_version or a ReadStream says).
+  /// When it does not hold the result is Conflict `wrong_expected_version`.
+  protocol::ExpectedKind expected_kind = protocol::ExpectedKind::Any;
+  std::uint64_t expected_version = 0;
+
+  CommandOptions& ExpectNoStream() {
+    expected_kind = protocol::ExpectedKind::NoStream;
+    expected_version = 0;
+    return *this;
+  }
+  CommandOptions& ExpectVersion(std::uint64_t version) {
+    expected_kind = protocol::ExpectedKind::Exact;
+    expected_version = version;
+    return *this;
+  }
 };
 /// Options holding only an idempotency key.
 inline CommandOptions WithKey(std::string idempotency_key) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,11 @@ class ExpectedVersion {
   StreamVersion version() const { return version_; }
   /// True when a stream whose last version is `current` (0: no stream) satisfies this.
   bool IsSatisfiedBy(StreamVersion current) const;
+  /// nullopt when `current` satisfies this; otherwise the rejection's sentence, naming the
+  /// stream, its version and the expected one. The log and the domain both say it this way.
+  std::optional<std::string> Violation(std::string_view stream, StreamVersion current) const;
+  /// "any version", "no stream", "version 3".
+  std::string Describe() const;
 
  private:
   ExpectedVersion(Kind kind, StreamVersion version) : kind_(kind), version_(version) {}

@@ -52,6 +52,10 @@ struct CommandRequest {
   std::string idempotency_key;
   std::string correlation_id;
   std::string causation_id;
+  /// Optimistic concurrency on the command's stream (the one its event goes to,
+  /// docs/domain.md §3): NoStream or Exact(v) must hold there, else kWrongExpectedVersion.
+  /// Checked after the domain's rules and never for a retry of a recorded command (§5, §7).
+  ExpectedVersion expected = ExpectedVersion::Any();
 };
 
 struct CommandResult {
@@ -61,6 +65,9 @@ struct CommandResult {
   /// For accepted commands and duplicates: the sequence of the command's (first) event.
   SequenceNumber first_sequence;
   std::uint32_t event_count = 0;
+  /// For accepted commands and duplicates: the version of the command's (first) event in its
+  /// stream; a later command on that stream may expect exactly this version.
+  StreamVersion first_version;
 
   bool ok() const {
     return code == domain::ResultCode::kAccepted || code == domain::ResultCode::kDuplicate;

@@ -93,6 +93,9 @@ enum class ResultCode : std::uint16_t {
   kWithdrawalExceedsWalletBalance = 98,
   kBalanceWouldOverflow = 99,
 
+  // Step 6: the caller's expected version of the command's stream (CommandRequest::expected).
+  kWrongExpectedVersion = 100,
+
   /// The log refused an event the domain decided (a stream changed behind the domain's back,
   /// or a field broke a log bound). Never expected; the message carries the log's reason.
   kLogRefusedTheAppend = 120,
@@ -106,7 +109,8 @@ enum class ResultCategory : std::uint8_t {
   kUnauthenticated,
   kNotFound,
   kForbidden,
-  /// Something with that id already exists, or an idempotency key was reused.
+  /// Something with that id already exists, an idempotency key was reused, or the stream is
+  /// not at the expected version.
   kConflict,
   /// A state machine or money rule refused the command.
   kInvariantViolated,
