@@ -20,6 +20,14 @@ using boost::system::error_code;
 
 /// Bytes asked of the socket per read; frames larger than this grow the buffer for a while.
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
+/// Largest message a connection may send before it is authenticated, bytes. An Authenticate
+/// holds a credential, a client name and a little framing; a stranger must not make the
+/// server reserve a buffer of limits::kMessageBytesMax by merely announcing such a frame.
+constexpr std::size_t kUnauthenticatedMessageBytesMax = 4 * 1024;
+static_assert(kUnauthenticatedMessageBytesMax >=
+                  limits::kCredentialBytesMax + limits::kTextBytesMax + 1024,
+              "an Authenticate with the longest credential and a client name fits");
+static_assert(kUnauthenticatedMessageBytesMax <= kReadBufferBytes);
 
 std::string Endpoint(const asio::ip::tcp::socket& socket, std::string* address) {
   error_code ec;
@@ -75,6 +83,13 @@ asio::awaitable<void> Session::ReadLoop() {
       Fail(protocol::ErrorCode::FrameTooLarge,
            fmt::format("a message holds at most {} bytes; this frame announced {}",
                        limits::kMessageBytesMax, header.length));
+      break;
+    }
+    if (!identity_ && header.length > kUnauthenticatedMessageBytesMax) {
+      Fail(protocol::ErrorCode::FrameTooLarge,
+           fmt::format("before authenticating, a message holds at most {} bytes; this frame "
+                       "announced {}",
+                       kUnauthenticatedMessageBytesMax, header.length));
       break;
     }
     const std::size_t frame_bytes = limits::kFrameHeaderBytes + header.length;
