@@ -25,6 +25,7 @@ void AttackTally::Add(const AttackTally& other) {
   not_ended += other.not_ended;
   refused += other.refused;
   bytes_sent += other.bytes_sent;
+  stalled += other.stalled;
   for (const auto& [code, count] : other.errors) errors[code] += count;
 }
 
@@ -39,8 +40,9 @@ std::string AttackTally::Describe() const {
     codes += fmt::format("{}{} {}", codes.empty() ? "" : ", ", p::EnumNameErrorCode(code), count);
   }
   return fmt::format(
-      "{} connections, {} ended by the server ({}), {} not ended in time, {} KiB sent", connections,
-      ended_by_server, codes, not_ended, bytes_sent / 1024);
+      "{} connections, {} ended by the server ({}), {} not ended in time, {} KiB sent, {} writes "
+      "held back",
+      connections, ended_by_server, codes, not_ended, bytes_sent / 1024, stalled);
 }
 
 std::string Frame(const std::string& message) { return p::EncodeFrame(message); }

@@ -24,6 +24,8 @@ struct AttackTally {
   /// Answered `Overloaded` at the connection cap.
   std::size_t refused = 0;
   std::size_t bytes_sent = 0;
+  /// Writes the server held back by not reading (its flow control), over half a second each.
+  std::size_t stalled = 0;
   std::map<protocol::ErrorCode, std::size_t> errors;
 
   void Count(const Ending& ending, bool must_end);

@@ -21,6 +21,8 @@ constexpr milliseconds kPromptEnding{3000};
 /// limit of requests in flight, so that the server's flow control is what stops them).
 constexpr std::size_t kNonReaders = 4;
 constexpr std::size_t kRequestsPerWrite = 64;
+/// A write blocked this long means the server stopped reading the connection.
+constexpr milliseconds kStalledWrite{500};
 
 std::string RandomHex(std::mt19937_64& random, std::size_t digits) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -45,17 +47,23 @@ AttackTally NeverReadResponses(std::uint16_t port, const std::string& root_crede
       if (!socket.ReadMessage(kPromptEnding)) return;
       // Half the connections ask for pongs, half for log reads (larger responses).
       std::uint64_t id = 2;
+      Ending ending;
       while (Clock::now() < deadline) {
         std::string burst;
         for (std::size_t r = 0; r < kRequestsPerWrite; ++r, ++id) {
           burst += i % 2 == 0 ? PingFrame(id) : ReadLogFrame(id);
         }
+        const auto started = Clock::now();
         const std::size_t written = socket.Write(burst, deadline);
         tally.bytes_sent += written;
-        if (written < burst.size()) break;  // The server stopped reading, or closed.
+        if (Clock::now() - started > kStalledWrite) ++tally.stalled;
+        if (written < burst.size()) {
+          ending.closed = Clock::now() < deadline;  // Cut short before the deadline: reset.
+          break;
+        }
         if (i % 2 == 1) std::this_thread::sleep_for(milliseconds(20));
       }
-      tally.Count(Ending{}, false);  // Closed by us, still without reading a byte.
+      tally.Count(ending, false);
     });
   }
   AttackTally total;
