@@ -39,7 +39,8 @@ test: build
 	ctest --preset dev -j $(JOBS)
 
 # The long forms of the reliability suite (docs/reliability.md): fuzzing 60 s per target,
-# power loss at SOAK_CRASH_POINTS points, SOAK_KILLS kill -9 of ledgerd under load.
+# power loss at SOAK_CRASH_POINTS points, SOAK_KILLS kill -9 of ledgerd under load, hostile
+# clients ten times longer.
 SOAK_CRASH_POINTS ?= 1000
 SOAK_KILLS ?= 1000
 soak: build
@@ -47,6 +48,7 @@ soak: build
 	LEDGER_CRASH_POINTS=$(SOAK_CRASH_POINTS) build/dev/tests/engine/log_crash_test \
 	  --gtest_filter='PowerLossTest.EveryAcknowledgedEventSurvivesPowerLoss'
 	build/dev/tests/reliability/kill_driver --kills $(SOAK_KILLS) --views-every 50
+	LEDGER_SOAK=1 build/dev/tests/reliability/hostile_clients_test
 
 test-asan: deps
 	cmake --preset asan

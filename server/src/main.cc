@@ -64,6 +64,34 @@ Status StartBehindTheWritePath(ledger::projections::Projector& projector) {
   return started;
 }
 
+/// Descriptors ledgerd needs besides its connections: the storage's files (RocksDB keeps its
+/// tables open), the listener, pipes and the io wakeups.
+constexpr rlim_t kDescriptorsBesidesConnections = 512;
+
+/// Raises the soft limit of open files to the hard one. Services often start with a soft
+/// limit of 1024, below the connection cap plus the storage's files, and a server out of
+/// descriptors can neither serve nor refuse a connection (it waits in the kernel's queue)
+/// nor open a table file. Returns how many of `wanted` connections the limit leaves room for.
+std::uint32_t FitConnectionsToOpenFiles(std::uint32_t wanted, spdlog::logger& log) {
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0) return wanted;
+  if (files.rlim_cur < files.rlim_max) {
+    const rlim_t soft = files.rlim_cur;
+    files.rlim_cur = files.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &files) != 0) files.rlim_cur = soft;
+  }
+  const rlim_t needed = wanted + kDescriptorsBesidesConnections;
+  if (files.rlim_cur == RLIM_INFINITY || files.rlim_cur >= needed) return wanted;
+  const auto fits = static_cast<std::uint32_t>(files.rlim_cur > 2 * kDescriptorsBesidesConnections
+                                                   ? files.rlim_cur - kDescriptorsBesidesConnections
+                                                   : files.rlim_cur / 2);
+  log.warn(
+      "ledgerd may open only {} files (RLIMIT_NOFILE) where {} connections need {}; serving at "
+      "most {} connections (raise the limit: ulimit -n, or LimitNOFILE= under systemd)",
+      files.rlim_cur, wanted, needed, fits);
+  return fits;
+}
+
 int Serve(const server::ResolvedConfig& resolved) {
   // Compactions are background work: they yield to the write path and to queries.
   (void)rocksdb::Env::Default()->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW,
@@ -75,6 +103,8 @@ int Serve(const server::ResolvedConfig& resolved) {
     return kExitUsage;
   }
   auto& log = *loggers->server;
+  // Before the storage opens its files.
+  const std::uint32_t connections_max = FitConnectionsToOpenFiles(config.connections_max, log);
   auto root = server::LoadRootHash(config.data);
   if (!root.ok()) {
     log.error("{}", root.status().ToString());
@@ -104,7 +134,7 @@ int Serve(const server::ResolvedConfig& resolved) {
   Status parsed =
       server::ParseListenAddress(config.listen, &server_options.host, &server_options.port);
   server_options.root_secret_sha256 = *root;
-  server_options.connections_max = config.connections_max;
+  server_options.connections_max = connections_max;
   server_options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   server_options.logger = loggers->server;
   auto started = server::Server::Start(std::move(server_options), **opened, projector->get());

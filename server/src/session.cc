@@ -20,6 +20,18 @@ using boost::system::error_code;
 
 /// Bytes asked of the socket per read; frames larger than this grow the buffer for a while.
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
+/// Largest message a connection may send before it is authenticated, bytes. An Authenticate
+/// holds a credential, a client name and a little framing; a stranger must not make the
+/// server reserve a buffer of limits::kMessageBytesMax by merely announcing such a frame.
+constexpr std::size_t kUnauthenticatedMessageBytesMax = 4 * 1024;
+static_assert(kUnauthenticatedMessageBytesMax >=
+                  limits::kCredentialBytesMax + limits::kTextBytesMax + 1024,
+              "an Authenticate with the longest credential and a client name fits");
+static_assert(kUnauthenticatedMessageBytesMax <= kReadBufferBytes);
+/// What a queued response costs beyond its bytes (its queue entry and heap block). Counted in
+/// the outbound limit so that a client reading none of many small responses (pongs of ~50
+/// bytes) is held to about limits::kOutboundBytesMax of memory, not three times as much.
+constexpr std::size_t kQueuedFrameOverheadBytes = 128;
 
 std::string Endpoint(const asio::ip::tcp::socket& socket, std::string* address) {
   error_code ec;
@@ -75,6 +87,13 @@ asio::awaitable<void> Session::ReadLoop() {
       Fail(protocol::ErrorCode::FrameTooLarge,
            fmt::format("a message holds at most {} bytes; this frame announced {}",
                        limits::kMessageBytesMax, header.length));
+      break;
+    }
+    if (!identity_ && header.length > kUnauthenticatedMessageBytesMax) {
+      Fail(protocol::ErrorCode::FrameTooLarge,
+           fmt::format("before authenticating, a message holds at most {} bytes; this frame "
+                       "announced {}",
+                       kUnauthenticatedMessageBytesMax, header.length));
       break;
     }
     const std::size_t frame_bytes = limits::kFrameHeaderBytes + header.length;
@@ -157,7 +176,7 @@ asio::awaitable<void> Session::WriteLoop() {
     std::size_t bytes = 0;
     for (const Outgoing& outgoing : writing) {
       buffers.push_back(asio::buffer(outgoing.frame));
-      bytes += outgoing.frame.size();
+      bytes += outgoing.frame.size() + kQueuedFrameOverheadBytes;
     }
     error_code ec;
     co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
@@ -221,7 +240,8 @@ void Session::Enqueue(std::string frame, SentCallback on_sent) {
     if (on_sent) on_sent(false);
     return;
   }
-  outbound_bytes_ += frame.size();
+  static_assert(sizeof(Outgoing) < kQueuedFrameOverheadBytes);
+  outbound_bytes_ += frame.size() + kQueuedFrameOverheadBytes;
   queue_.push_back(Outgoing{std::move(frame), std::move(on_sent)});
   writer_wake_.cancel();
 }
