@@ -20,13 +20,7 @@ using boost::system::error_code;
 
 /// Bytes asked of the socket per read; frames larger than this grow the buffer for a while.
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
-/// Largest message a connection may send before it is authenticated, bytes. An Authenticate
-/// holds a credential, a client name and a little framing; a stranger must not make the
-/// server reserve a buffer of limits::kMessageBytesMax by merely announcing such a frame.
-constexpr std::size_t kUnauthenticatedMessageBytesMax = 4 * 1024;
-static_assert(kUnauthenticatedMessageBytesMax >=
-                  limits::kCredentialBytesMax + limits::kTextBytesMax + 1024,
-              "an Authenticate with the longest credential and a client name fits");
+using limits::kUnauthenticatedMessageBytesMax;
 static_assert(kUnauthenticatedMessageBytesMax <= kReadBufferBytes);
 /// What a queued response costs beyond its bytes (its queue entry and heap block). Counted in
 /// the outbound limit so that a client reading none of many small responses (pongs of ~50

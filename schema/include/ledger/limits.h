@@ -86,6 +86,12 @@ inline constexpr std::size_t kResponseEventBytesMax = 4 * 1024 * 1024;
 inline constexpr std::size_t kExportChunkBytesMax = 256 * 1024;
 /// Longest credential ("<id>.<secret>") a client may present, bytes.
 inline constexpr std::size_t kCredentialBytesMax = 256;
+/// Largest message a connection may send before it is authenticated, bytes. An Authenticate
+/// holds a credential, a client name and a little framing; a stranger must not make the
+/// server reserve a buffer of kMessageBytesMax by merely announcing such a frame.
+inline constexpr std::size_t kUnauthenticatedMessageBytesMax = 4 * 1024;
+static_assert(kUnauthenticatedMessageBytesMax >= kCredentialBytesMax + kTextBytesMax + 1024,
+              "an Authenticate with the longest credential and a client name fits");
 /// Time a new connection has to authenticate, milliseconds.
 inline constexpr std::int64_t kAuthenticateTimeoutMs = 10'000;
 /// Time the rest of a frame has to arrive once its first byte did, milliseconds.
