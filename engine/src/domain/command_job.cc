@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <future>
 
 #include "domain/apply.h"
 #include "domain/check.h"
@@ -51,6 +52,10 @@ class CommandJob final : public WriteJob {
   std::size_t EventCountHint() const override { return requests_.size(); }
 
   void Stage(StagingBatch& batch) override {
+    if (impl_.ids_unsettled.exchange(false)) {
+      std::unique_lock lock(impl_.state_mutex);
+      impl_.state.ids.Settle();
+    }
     results_.reserve(requests_.size());
     for (std::size_t i = 0; i < requests_.size(); ++i) {
       bool storage_failed = false;
@@ -80,8 +85,9 @@ class CommandJob final : public WriteJob {
   Ledger::ExecuteCallback done_;
 };
 
-/// Writes the state to the temp file in Stage (the state then matches the staged head
-/// exactly), and publishes it in Complete, once everything up to that head is durable.
+/// Takes a copy of the state in Stage (it then matches the staged head exactly) and hands it
+/// to the publisher thread, which writes it while appends go on, waits until everything up
+/// to that head is durable (Complete), and publishes the file.
 class SnapshotJob final : public WriteJob {
  public:
   SnapshotJob(Ledger::Impl& impl, std::function<void(Status)> done)
@@ -90,43 +96,67 @@ class SnapshotJob final : public WriteJob {
   std::size_t EventCountHint() const override { return 0; }
 
   void Stage(StagingBatch& batch) override {
-    // Appends wait meanwhile: the state must not change while it is written (docs/domain.md).
+    // Appends wait only for the copy of the small parts of the state (docs/domain.md).
     const auto start = std::chrono::steady_clock::now();
     position_ = batch.StagedHead();
-    written_ = domain::WriteSnapshotFile(impl_.state, position_, impl_.snapshot_temp_path());
-    stage_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
+    std::shared_ptr<const domain::State> copy;
+    {
+      std::unique_lock lock(impl_.state_mutex);  // Settling the id table moves its keys.
+      copy = std::make_shared<const domain::State>(domain::CopyForSnapshot(impl_.state));
+    }
+    const auto pause_ms =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - start)
+                                       .count());
+    if (pause_ms > impl_.snapshot_pause_ms_max.load()) impl_.snapshot_pause_ms_max.store(pause_ms);
+
+    Ledger::Impl& impl = impl_;
+    std::lock_guard lock(impl.publisher_mutex);
+    staged_ = true;
+    impl.publisher = std::thread([&impl, copy = std::move(copy), position = position_,
+                                  durable = durable_.get_future(),
+                                  done = std::move(done_)]() mutable {
+      { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
+      const auto writing = std::chrono::steady_clock::now();
+      Status written = domain::WriteSnapshotFile(*copy, position, impl.snapshot_temp_path());
+      copy.reset();  // The live state's tables are its own again.
+      impl.ids_unsettled.store(true);
+      impl.logger->info("domain snapshot at sequence {} written in {} ms", position.sequence.value,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - writing)
+                            .count());
+      Status committed = Status::Internal("the log dropped the snapshot job");
+      try {
+        committed = durable.get();
+      } catch (const std::future_error&) {
+        // The job was destroyed without completing (the log closed first): nothing to publish.
+      }
+      Status outcome = !committed.ok() ? committed
+                       : !written.ok() ? written
+                                       : domain::PublishSnapshotFile(impl.snapshot_temp_path(),
+                                                                     impl.snapshot_path());
+      impl.FinishSnapshot(position, outcome, std::move(done));
+    });
   }
 
   void Complete(const Status& status) override {
-    Status outcome = status.ok() ? written_ : status;
-    if (!outcome.ok()) {
-      impl_.FinishSnapshot(position_, outcome, std::move(done_));
+    if (staged_) {
+      durable_.set_value(status);
       return;
     }
-    // Syncing hundreds of MB must hold up neither the writer nor the commit thread.
-    Ledger::Impl& impl = impl_;
-    std::lock_guard lock(impl.publisher_mutex);
-    impl.logger->info("domain snapshot at sequence {} written in {} ms; syncing it",
-                      position_.sequence.value, stage_ms_);
-    if (static_cast<std::uint64_t>(stage_ms_) > impl.snapshot_pause_ms_max.load()) {
-      impl.snapshot_pause_ms_max.store(static_cast<std::uint64_t>(stage_ms_));
-    }
-    impl.publisher = std::thread([&impl, position = position_, done = std::move(done_)]() mutable {
-      { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
-      Status published =
-          domain::PublishSnapshotFile(impl.snapshot_temp_path(), impl.snapshot_path());
-      impl.FinishSnapshot(position, published, std::move(done));
-    });
+    // Refused before it was staged (the log failed): nothing was copied or written.
+    impl_.FinishSnapshot(
+        position_,
+        status.ok() ? Status(StatusCode::kInternal, "the snapshot was not staged") : status,
+        std::move(done_));
   }
 
  private:
   Ledger::Impl& impl_;
   std::function<void(Status)> done_;
   ChainPoint position_;
-  Status written_;
-  std::int64_t stage_ms_ = 0;
+  bool staged_ = false;
+  std::promise<Status> durable_;
 };
 
 }  // namespace

@@ -44,22 +44,25 @@ IdKey MakeIdKey(IdKind kind, std::string_view platform_id, std::string_view id) 
 
 std::size_t IdTable::Shard::Home(const IdKey& key) const {
   // Multiply-shift range reduction: any capacity works, not only powers of two.
-  return static_cast<std::size_t>((static_cast<Wide>(key.high) * slots_.size()) >> 64);
+  return static_cast<std::size_t>((static_cast<Wide>(key.high) * slots_->size()) >> 64);
 }
 
 const std::uint32_t* IdTable::Shard::Find(const IdKey& key) const {
-  if (slots_.empty()) return nullptr;
-  for (std::size_t i = Home(key);; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
-    const Slot& slot = slots_[i];
+  const std::vector<Slot>& slots = *slots_;
+  if (slots.empty()) return nullptr;
+  for (std::size_t i = Home(key);; i = (i + 1 == slots.size() ? 0 : i + 1)) {
+    const Slot& slot = slots[i];
     if (IsEmpty(slot)) return nullptr;
     if (KeyOf(slot) == key) return &slot.value;
   }
 }
 
 void IdTable::Shard::Insert(const IdKey& key, std::uint32_t value) {
-  if ((size_ + 1) * 100 > slots_.size() * kMaxLoadPercent) Grow();
-  for (std::size_t i = Home(key);; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
-    Slot& slot = slots_[i];
+  LEDGER_CHECK(!shared());
+  if ((size_ + 1) * 100 > slots_->size() * kMaxLoadPercent) Grow();
+  std::vector<Slot>& slots = *slots_;
+  for (std::size_t i = Home(key);; i = (i + 1 == slots.size() ? 0 : i + 1)) {
+    Slot& slot = slots[i];
     if (IsEmpty(slot)) {
       std::memcpy(slot.key, &key, sizeof key);
       slot.value = value;
@@ -71,19 +74,32 @@ void IdTable::Shard::Insert(const IdKey& key, std::uint32_t value) {
 }
 
 void IdTable::Shard::Grow() {
-  std::vector<Slot> old = std::move(slots_);
+  std::vector<Slot> old = std::move(*slots_);
   // Growing by a quarter keeps the load between 60% and 75%, and the moment of growth (old
   // and new tables both held) at 2.25 times the old table: memory over rehashing time.
   const std::size_t capacity = old.empty() ? kInitialSlots : old.size() + old.size() / 4;
-  slots_.assign(capacity, Slot{});
+  std::vector<Slot>& slots = *slots_;
+  slots.assign(capacity, Slot{});
   for (const Slot& slot : old) {
     if (IsEmpty(slot)) continue;
-    for (std::size_t i = Home(KeyOf(slot));; i = (i + 1 == slots_.size() ? 0 : i + 1)) {
-      if (IsEmpty(slots_[i])) {
-        slots_[i] = slot;
+    for (std::size_t i = Home(KeyOf(slot));; i = (i + 1 == slots.size() ? 0 : i + 1)) {
+      if (IsEmpty(slots[i])) {
+        slots[i] = slot;
         break;
       }
     }
+  }
+}
+
+void IdTable::Settle() {
+  for (auto it = overlay_.begin(); it != overlay_.end();) {
+    Shard& shard = shards_[ShardOf(it->first)];
+    if (shard.shared()) {
+      ++it;
+      continue;
+    }
+    shard.Insert(it->first, it->second);
+    it = overlay_.erase(it);
   }
 }
 

@@ -8,15 +8,23 @@
 // odds of an undetected hardware fault; docs/domain.md states what a collision would do.
 // Nothing is ever erased: ids stay taken forever.
 //
+// Copies share their shards' slots. While another copy holds a shard (a snapshot being
+// written on its own thread), inserts into it wait in a small overlay table that Find also
+// reads; Settle() moves them into their shards once nothing else holds those any more. So a
+// snapshot never makes the table copy its slots, and the copy it writes stays as it was.
+//
 // Invariant: every shard's load stays at most kMaxLoadPercent; an all-zero key marks an empty
-// slot (MakeIdKey never returns it); a key lives in shard ShardOf(key).
-// Thread-safety: none; the domain state guards it.
+// slot (MakeIdKey never returns it); a key lives in shard ShardOf(key) or in the overlay,
+// never both; a key is in the overlay only while its shard is or was shared.
+// Thread-safety: none for one object; two copies may be used on two threads.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ledger::domain {
@@ -52,18 +60,33 @@ class IdTable {
   static constexpr std::size_t kShards = 64;
 
   /// The value stored for `key`, or nullptr.
-  const std::uint32_t* Find(const IdKey& key) const { return shards_[ShardOf(key)].Find(key); }
+  const std::uint32_t* Find(const IdKey& key) const {
+    if (const std::uint32_t* found = shards_[ShardOf(key)].Find(key)) return found;
+    if (overlay_.empty()) return nullptr;
+    auto in_overlay = overlay_.find(key);
+    return in_overlay == overlay_.end() ? nullptr : &in_overlay->second;
+  }
   /// REQUIRES: `key` is absent.
   void Insert(const IdKey& key, std::uint32_t value) {
-    shards_[ShardOf(key)].Insert(key, value);
+    Shard& shard = shards_[ShardOf(key)];
+    if (shard.shared()) {
+      overlay_.emplace(key, value);
+    } else {
+      shard.Insert(key, value);
+    }
     ++size_;
   }
+  /// Moves the overlay's keys into their shards where no other copy holds those any more.
+  void Settle();
+  /// Keys waiting in the overlay.
+  std::size_t overlay_size() const { return overlay_.size(); }
 
   std::size_t size() const { return size_; }
   std::size_t capacity() const;
   std::size_t MemoryBytes() const { return capacity() * sizeof(Slot); }
 
   /// Raw slots of one shard, for snapshots; RestoreShard() takes them back as they were.
+  /// REQUIRES (for a snapshot to be complete): overlay_size() == 0.
   const std::vector<Slot>& ShardSlots(std::size_t shard) const { return shards_[shard].slots(); }
   std::size_t ShardSize(std::size_t shard) const { return shards_[shard].size(); }
   /// False when `slots` cannot be that shard (count, load or a key of another shard).
@@ -72,13 +95,17 @@ class IdTable {
  private:
   class Shard {
    public:
+    Shard() : slots_(std::make_shared<std::vector<Slot>>()) {}
     const std::uint32_t* Find(const IdKey& key) const;
+    /// REQUIRES: !shared().
     void Insert(const IdKey& key, std::uint32_t value);
     std::size_t size() const { return size_; }
-    std::size_t capacity() const { return slots_.size(); }
-    const std::vector<Slot>& slots() const { return slots_; }
+    std::size_t capacity() const { return slots_->size(); }
+    const std::vector<Slot>& slots() const { return *slots_; }
+    /// Whether another copy of the table holds these slots.
+    bool shared() const { return slots_.use_count() > 1; }
     void Restore(std::vector<Slot> slots, std::size_t size) {
-      slots_ = std::move(slots);
+      slots_ = std::make_shared<std::vector<Slot>>(std::move(slots));
       size_ = size;
     }
 
@@ -86,14 +113,20 @@ class IdTable {
     std::size_t Home(const IdKey& key) const;
     void Grow();
 
-    std::vector<Slot> slots_;
+    std::shared_ptr<std::vector<Slot>> slots_;
     std::size_t size_ = 0;
+  };
+  struct KeyHash {
+    std::size_t operator()(const IdKey& key) const {
+      return static_cast<std::size_t>(key.low ^ key.high);
+    }
   };
 
   static std::size_t ShardOf(const IdKey& key) { return static_cast<std::size_t>(key.low >> 58); }
   static_assert(kShards == 64, "ShardOf takes the top six bits");
 
   std::array<Shard, kShards> shards_;
+  std::unordered_map<IdKey, std::uint32_t, KeyHash> overlay_;
   std::size_t size_ = 0;
 };
 

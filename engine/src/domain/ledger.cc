@@ -121,9 +121,14 @@ Ledger::~Ledger() {
     Status written = WriteSnapshot();
     if (!written.ok()) impl_->logger->warn("no snapshot on close: {}", written.ToString());
   }
+  // Closing the log completes (or drops) a snapshot job, which a publisher may wait for.
   impl_->log.reset();
-  std::lock_guard lock(impl_->publisher_mutex);
-  if (impl_->publisher.joinable()) impl_->publisher.join();
+  std::thread publisher;
+  {
+    std::lock_guard lock(impl_->publisher_mutex);
+    publisher = std::move(impl_->publisher);
+  }
+  if (publisher.joinable()) publisher.join();
 }
 
 void Ledger::ExecuteAsync(std::vector<CommandRequest> batch, ExecuteCallback done) {

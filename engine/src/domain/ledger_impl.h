@@ -40,6 +40,9 @@ struct Ledger::Impl {
   std::atomic<std::uint64_t> snapshot_sequence{0};
   std::atomic<std::uint64_t> snapshots_written{0};
   std::atomic<std::uint64_t> snapshot_pause_ms_max{0};
+  /// Set once a snapshot's copy of the state is dropped: the writer thread then settles the
+  /// id table's overlay (domain/id_table.h) into its shards.
+  std::atomic<bool> ids_unsettled{false};
   std::uint64_t replayed_on_open = 0;
   std::uint64_t open_log_ms = 0;
   std::uint64_t open_snapshot_ms = 0;

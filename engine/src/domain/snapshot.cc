@@ -11,6 +11,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "domain/check.h"
 #include "ledger/engine/domain/money.h"
 #include "ledger/limits.h"
 
@@ -185,6 +186,13 @@ void WritePayments(Writer& w, const State& state) {
 }
 
 }  // namespace
+
+State CopyForSnapshot(State& state) {
+  state.ids.Settle();
+  // The previous copy is gone, so every shard is the state's own again.
+  LEDGER_CHECK(state.ids.overlay_size() == 0);
+  return state;
+}
 
 Status WriteSnapshotFile(const State& state, const ChainPoint& position,
                          const std::string& temp_path) {

@@ -20,9 +20,11 @@
 //
 // Raw records tie a snapshot to the build's struct layout and currency table; the format
 // version and the digest change with them, and a snapshot that does not match is ignored
-// (the state is then rebuilt from the whole log). Written to "<path>.tmp" in the writer
-// thread; once the position it covers is durable, fsynced and renamed over <path> on another
-// thread, then the directory is fsynced.
+// (the state is then rebuilt from the whole log). The writer thread takes a copy of the state
+// at the position (CopyForSnapshot: the large tables are shared copy-on-write, so appends
+// pause only for the copy of the small parts); another thread writes the copy to
+// "<path>.tmp" and, once the position it covers is durable, fsyncs it, renames it over <path>
+// and fsyncs the directory.
 // Thread-safety: the caller holds the state exclusively (or knows nobody mutates it).
 #pragma once
 
@@ -38,6 +40,12 @@ inline constexpr char kSnapshotMagic[4] = {'L', 'G', 'D', 'S'};
 /// Bump when any raw record (OrderState, TransactionState, IdTable::Slot) changes layout.
 /// 2: the id table in 64 shards.
 inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
+
+/// A copy of `state` to write on another thread while `state` goes on changing: the directory,
+/// withdrawals and wallets are copied; the id table, orders and transactions share their
+/// storage copy-on-write. Settles the id table first.
+/// REQUIRES: the caller holds `state` exclusively; no earlier copy is still alive.
+State CopyForSnapshot(State& state);
 
 /// Writes `state`, which covers the log up to `position`, to `temp_path` (not yet synced).
 Status WriteSnapshotFile(const State& state, const ChainPoint& position,

@@ -105,7 +105,8 @@ struct LedgerStats {
   /// The sequence the newest snapshot file covers, and how many were written since Open.
   SequenceNumber snapshot_sequence;
   std::uint64_t snapshots_written = 0;
-  /// The longest a snapshot held up appends (written in the writer thread), milliseconds.
+  /// The longest a snapshot held up appends (its copy of the state in the writer thread),
+  /// milliseconds.
   std::uint64_t snapshot_pause_ms_max = 0;
   /// Events replayed from the log on Open (after the snapshot).
   std::uint64_t replayed_on_open = 0;
