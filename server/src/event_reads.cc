@@ -10,7 +10,7 @@ namespace ledger::server {
 Result<VisibleEvents> ReadVisibleRange(Ledger& ledger, const domain::Principal& principal,
                                        std::uint64_t from, std::size_t max_count,
                                        std::size_t max_bytes) {
-  Log& log = ledger.log();
+  const Log& log = ledger.log();
   VisibleEvents out;
   out.head = log.Head().sequence.value;
   out.next = std::max<std::uint64_t>(from, 1);
@@ -32,7 +32,7 @@ Result<VisibleEvents> ReadVisibleStream(Ledger& ledger, const domain::Principal&
                                         const std::string& stream, std::uint64_t from,
                                         bool backward, std::size_t max_count,
                                         std::size_t max_bytes) {
-  Log& log = ledger.log();
+  const Log& log = ledger.log();
   VisibleEvents out;
   out.head = log.Head().sequence.value;
   StreamVersion start{from};

@@ -129,7 +129,7 @@ std::optional<Violation> HandleAppendEvents(const RequestContext& context,
     if (in->idempotency_key()) request.idempotency_key = in->idempotency_key()->str();
     batch.push_back(std::move(request));
   }
-  context.services.ledger.log().AppendAsync(
+  context.services.ledger.AppendOpaqueAsync(
       std::move(batch), [responder](Status status, std::vector<AppendResult> results) {
         if (!status.ok()) {
           responder.Fail(ErrorCodeOf(status), status.message());

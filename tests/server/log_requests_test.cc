@@ -108,6 +108,16 @@ TEST_F(LogRequestsTest, ExpectedVersionConflictIsReported) {
   EXPECT_EQ(exact.body<p::CommandResults>()->results()->Get(0)->status(), p::ErrorCode::Ok);
 }
 
+TEST_F(LogRequestsTest, OpaqueAppendsToADomainStreamFailTheRequest) {
+  auto refused = root_->Call(p::RequestBody::AppendEvents,
+                             AppendBody({A("opaque/fine", p::ExpectedKind::Any),
+                                         A("order/acme-sbx/o-1", p::ExpectedKind::Any)}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, p::ErrorCode::InvalidArgument);
+  EXPECT_NE(refused.error().message.find("order/acme-sbx/o-1"), std::string::npos);
+  EXPECT_EQ(server_.ledger().log().Head().sequence.value, 0u) << "nothing of the batch is written";
+}
+
 TEST_F(LogRequestsTest, IdempotentRetryAfterADroppedResponseWritesNothing) {
   // The first attempt's connection is gone before its response is read.
   {

@@ -68,6 +68,14 @@ std::string WalletStream(std::string_view platform_id, std::string_view currency
   return Join("wallet", platform_id, currency);
 }
 
+bool IsDomainStream(std::string_view stream) {
+  const std::size_t slash = stream.find('/');
+  if (slash == std::string_view::npos) return false;
+  const std::string_view kind = stream.substr(0, slash);
+  return kind == "organization" || kind == "platform" || kind == "user" || kind == "order" ||
+         kind == "wallet";
+}
+
 std::string StreamOf(const Event& event) {
   return std::visit(
       [](const auto& e) -> std::string {

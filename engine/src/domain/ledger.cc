@@ -16,6 +16,7 @@
 #include "domain/ledger_impl.h"
 #include "domain/snapshot.h"
 #include "ledger/engine/domain/event_codec.h"
+#include "ledger/engine/domain/events.h"
 #include "ledger/engine/domain/money.h"
 #include "ledger/limits.h"
 
@@ -168,7 +169,44 @@ Result<std::vector<CommandResult>> Ledger::Execute(std::vector<CommandRequest> b
   return future.get();
 }
 
-Log& Ledger::log() { return *impl_->log; }
+const Log& Ledger::log() const { return *impl_->log; }
+
+namespace {
+
+/// Why an opaque batch may not be appended, or "" when it may.
+std::string OpaqueBatchProblem(const std::vector<AppendRequest>& batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const EventDraft& event = batch[i].event;
+    if (event.type != schema::EventType::Opaque) {
+      return fmt::format(
+          "event {}: only opaque events may be appended; domain events come from "
+          "commands",
+          i);
+    }
+    if (domain::IsDomainStream(event.stream)) {
+      return fmt::format("event {}: stream '{}' is a domain stream; only commands write it", i,
+                         event.stream);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+void Ledger::AppendOpaqueAsync(std::vector<AppendRequest> batch, Log::AppendCallback done) {
+  if (std::string problem = OpaqueBatchProblem(batch); !problem.empty()) {
+    done(Status::InvalidArgument(std::move(problem)), {});
+    return;
+  }
+  impl_->log->AppendAsync(std::move(batch), std::move(done));
+}
+
+Result<std::vector<AppendResult>> Ledger::AppendOpaque(std::vector<AppendRequest> batch) {
+  if (std::string problem = OpaqueBatchProblem(batch); !problem.empty()) {
+    return Status::InvalidArgument(std::move(problem));
+  }
+  return impl_->log->Append(std::move(batch));
+}
 
 Status Ledger::WriteSnapshot() {
   if (impl_->failed.load()) {

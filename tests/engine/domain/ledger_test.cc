@@ -215,13 +215,42 @@ TEST_F(LedgerTest, ADamagedOrForeignSnapshotIsIgnored) {
   EXPECT_FALSE(ledger_->Allowed(kRoot, domain::Action::kViewPayments, {"org1", "", {}}));
 }
 
+TEST_F(LedgerTest, OpaqueAppendsToDomainStreamsAreRefused) {
+  Run({As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "", ""})});
+  const auto head = ledger_->log().Head().sequence;
+  for (const char* stream :
+       {"order/shop/o1", "wallet/shop/EUR", "organization/org1", "platform/shop", "user/u1"}) {
+    AppendRequest stray;
+    stray.event.stream = stream;
+    stray.event.payload = "not a domain event";
+    auto appended = ledger_->AppendOpaque({stray});
+    ASSERT_FALSE(appended.ok()) << stream;
+    EXPECT_EQ(appended.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(appended.status().message().find(stream), std::string::npos);
+  }
+  AppendRequest own;
+  own.event.stream = "audit-notes/shop";
+  own.event.payload = "an embedder's own record";
+  auto appended = ledger_->AppendOpaque({own});
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  EXPECT_EQ((*appended)[0].first_sequence, head.Next());
+}
+
 TEST_F(LedgerTest, AStreamWrittenBehindTheDomainsBackIsRefused) {
   Run({As(kKey, domain::CreateOrder{"shop", "o1", 100, "EUR", "", ""})});
-  AppendRequest stray;
-  stray.event.stream = "order/shop/o1";
-  stray.event.payload = "not a domain event";
-  auto appended = ledger_->log().Append({stray});
-  ASSERT_TRUE(appended.ok());
+  // Only a program that opens the log itself, without the ledger, can do this.
+  ledger_.reset();
+  {
+    LogOptions raw;
+    raw.path = Options().log.path;
+    auto log = Log::Open(raw);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    AppendRequest stray;
+    stray.event.stream = "order/shop/o1";
+    stray.event.payload = "not a domain event";
+    ASSERT_TRUE((*log)->Append({stray}).ok());
+  }
+  Reopen();
   auto results = Run({As(kKey, domain::CancelOrder{"shop", "o1", ""})}, /*all_ok=*/false);
   EXPECT_EQ(results[0].code, ResultCode::kLogRefusedTheAppend);
   EXPECT_NE(results[0].message.find("wrong_expected_version"), std::string::npos);

@@ -46,7 +46,7 @@ struct Journal {
   std::uint64_t requests_leaving_wallet_negative = 0;
 };
 
-Journal ReadJournal(Log& log) {
+Journal ReadJournal(const Log& log) {
   Journal journal;
   SequenceNumber next{1};
   while (next <= log.Head().sequence) {

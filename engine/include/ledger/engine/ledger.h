@@ -134,9 +134,18 @@ class Ledger {
   /// The same, without blocking: `done` runs on the log's commit thread.
   void ExecuteAsync(std::vector<CommandRequest> batch, ExecuteCallback done);
 
-  /// The log, for reads (streams, ranges, subscriptions, verify). Domain streams must only
-  /// be written through Execute: an event appended behind the domain's back is refused.
-  Log& log();
+  /// The log, for reads (streams, ranges, subscriptions, verify). Writes go through Execute
+  /// (domain commands) and AppendOpaque (opaque events on other streams).
+  const Log& log() const;
+
+  /// Appends opaque events (EventType Opaque, e.g. an embedder's own records) through the
+  /// log, with the log's expected versions and idempotency. The whole batch is refused with
+  /// kInvalidArgument, nothing written, when an event is of another type or names a domain
+  /// stream (domain::IsDomainStream): those only the domain writes.
+  Result<std::vector<AppendResult>> AppendOpaque(std::vector<AppendRequest> batch);
+  /// The same, without blocking: `done` runs on the log's commit thread (or at once, on the
+  /// caller's thread, when the batch is refused).
+  void AppendOpaqueAsync(std::vector<AppendRequest> batch, Log::AppendCallback done);
 
   /// domain::Allowed() evaluated against current state: the principal must be an active
   /// credential, the target's platform (if any) must exist in target.organization (its

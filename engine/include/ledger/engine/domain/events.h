@@ -196,5 +196,8 @@ std::string OrderStream(std::string_view platform_id, std::string_view order_id)
 std::string WalletStream(std::string_view platform_id, std::string_view currency);
 /// The stream `event` belongs to.
 std::string StreamOf(const Event& event);
+/// Whether `stream` is named like a domain stream ("<kind>/..." for the five kinds above):
+/// only the domain writes those; opaque appends to them are refused.
+bool IsDomainStream(std::string_view stream);
 
 }  // namespace ledger::domain
