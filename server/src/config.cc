@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/engine/ledger.h"
 #include "ledger/limits.h"
 
 namespace ledger::server {
@@ -69,6 +70,10 @@ Status ApplySetting(std::string_view name, const std::string& value, ServerConfi
     return ParseInteger<std::int64_t>(value, 100, limits::kIdleTimeoutMs, &config->idle_timeout_ms);
   } else if (name == "connections-max") {
     return ParseInteger<std::uint32_t>(value, 1, limits::kConnectionsMax, &config->connections_max);
+  } else if (name == "snapshot-every-events") {
+    return ParseInteger<std::uint64_t>(value, limits::kSnapshotEveryEventsMin,
+                                       limits::kSnapshotEveryEventsMax,
+                                       &config->snapshot_every_events);
   } else {
     return Status::InvalidArgument(fmt::format("unknown setting '{}'", name));
   }
@@ -110,6 +115,8 @@ const std::vector<SettingInfo>& Settings() {
       {"idle-timeout-ms", "LEDGER_IDLE_TIMEOUT_MS",
        "close connections silent this long with nothing in flight"},
       {"connections-max", "LEDGER_CONNECTIONS_MAX", "connections served at once"},
+      {"snapshot-every-events", "LEDGER_SNAPSHOT_EVERY_EVENTS",
+       "domain events between two snapshots of the domain state"},
   };
   return kSettings;
 }
@@ -158,6 +165,7 @@ Result<ResolvedConfig> ResolveConfig(const std::map<std::string, std::string>& f
   ResolvedConfig resolved;
   resolved.config.idle_timeout_ms = limits::kIdleTimeoutMs;
   resolved.config.connections_max = static_cast<std::uint32_t>(limits::kConnectionsMax);
+  resolved.config.snapshot_every_events = LedgerOptions{}.snapshot_every_events;
   std::map<std::string, std::string> file_values;
   std::optional<std::string> file = config_file;
   if (!file) file = environment("LEDGER_CONFIG");
@@ -209,6 +217,7 @@ std::string FormatConfig(const ResolvedConfig& resolved) {
       {"log-level", c.log_level},
       {"idle-timeout-ms", std::to_string(c.idle_timeout_ms)},
       {"connections-max", std::to_string(c.connections_max)},
+      {"snapshot-every-events", std::to_string(c.snapshot_every_events)},
   };
   std::string out;
   if (!resolved.file.empty()) out += fmt::format("# config file: {}\n", resolved.file);

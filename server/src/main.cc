@@ -115,6 +115,7 @@ int Serve(const server::ResolvedConfig& resolved) {
   options.log.durability = config.durability;
   options.log.logger = loggers->log;
   options.logger = loggers->ledger;
+  options.snapshot_every_events = config.snapshot_every_events;
   auto opened = ledger::Ledger::Open(std::move(options));
   if (!opened.ok()) {
     log.error("cannot open the ledger: {}", opened.status().ToString());

@@ -1,5 +1,6 @@
 // ledgerd's settings: flags over environment over config file over defaults; unknown keys
 // refused; bad values named with their source.
+#include "ledger/engine/ledger.h"
 #include "ledger/server/config.h"
 
 #include <gtest/gtest.h>
@@ -64,6 +65,15 @@ TEST(ConfigTest, UnknownKeysAndBadValuesAreRefused) {
   EXPECT_FALSE(
       server::ResolveConfig({{"connections-max", "0"}}, std::nullopt, Environment({})).ok());
   EXPECT_FALSE(server::ResolveConfig({}, std::string("/no/such/file"), Environment({})).ok());
+  EXPECT_FALSE(
+      server::ResolveConfig({{"snapshot-every-events", "999"}}, std::nullopt, Environment({}))
+          .ok());
+  auto snapshots = server::ResolveConfig({}, std::nullopt,
+                                         Environment({{"LEDGER_SNAPSHOT_EVERY_EVENTS", "5000"}}));
+  ASSERT_TRUE(snapshots.ok()) << snapshots.status().ToString();
+  EXPECT_EQ(snapshots->config.snapshot_every_events, 5000u);
+  EXPECT_EQ(server::ResolveConfig({}, std::nullopt, Environment({}))->config.snapshot_every_events,
+            LedgerOptions{}.snapshot_every_events);
 }
 
 TEST(ConfigTest, ListenAddressesParse) {

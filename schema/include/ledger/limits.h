@@ -62,6 +62,11 @@ static_assert(kRoleScopePlatformsMax * (kIdBytesMax + 8) + 4 * kTextBytesMax < k
 static_assert(kOrderTransactionsMax <= 0xffff, "an order counts its transactions in 16 bits");
 static_assert(kAccountNumberBytesMax <= kTextBytesMax);
 
+/// Bounds of ledgerd's --snapshot-every-events: often enough to keep a reopen short, rarely
+/// enough that snapshots (each a copy of the whole domain state) stay background work.
+inline constexpr std::uint64_t kSnapshotEveryEventsMin = 1'000;
+inline constexpr std::uint64_t kSnapshotEveryEventsMax = std::uint64_t{1} << 30;
+
 // ---- The server and its connections -------------------------------------------------------
 /// Bytes of a frame's header: the message length (u32) and its CRC-32 (u32).
 inline constexpr std::size_t kFrameHeaderBytes = 8;

@@ -4,8 +4,10 @@
 // recording every command sent and every acknowledgement (kill/command_journal.h), kills
 // the server with SIGKILL at random moments — sometimes again while it recovers — restarts
 // it, retries the commands whose answers were lost (same keys), and checks the log against
-// the journal (kill/log_checker.h). Every few kills, and at the end, the views are checked
-// against a rebuild. Prints the seed first and the figures last; exits 1 on any violation.
+// the journal (kill/log_checker.h). ledgerd snapshots its domain state every 2,000 events, so
+// kills also land while a snapshot is written and restarts start from snapshots. Every few
+// kills, and at the end, the views are checked against a rebuild. Prints the seed first and
+// the figures last; exits 1 on any violation.
 //
 //   kill_driver --kills 20 [--seed N] [--work DIR] [--ledgerd PATH]
 #include <fmt/format.h>
@@ -39,6 +41,8 @@ struct DriverOptions {
   int run_ms_max = 600;
   int views_every = 5;
   int connections = 8;
+  /// Small, so that kills also land while the domain state's snapshot is written.
+  std::uint64_t snapshot_every_events = 2000;
 };
 
 constexpr char kPlatform[] = "kill-sbx";
@@ -49,7 +53,8 @@ class KillDriver {
       : options_(std::move(options)),
         random_(options_.seed),
         journal_(options_.work + "/journal.txt"),
-        server_(options_.ledgerd, options_.work + "/data", options_.work) {}
+        server_(options_.ledgerd, options_.work + "/data", options_.work,
+                {"--snapshot-every-events", std::to_string(options_.snapshot_every_events)}) {}
 
   int Run() {
     auto credential = server_.Init();
@@ -249,6 +254,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--connections", options.connections, "workload connections")
       ->check(CLI::PositiveNumber);
+  app.add_option("--snapshot-every-events", options.snapshot_every_events,
+                 "ledgerd's domain snapshot interval");
   app.add_flag("--keep", keep, "keep the work directory after a success");
   CLI11_PARSE(app, argc, argv);
 

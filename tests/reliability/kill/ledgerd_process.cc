@@ -40,11 +40,13 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
-LedgerdProcess::LedgerdProcess(std::string ledgerd, std::string data, std::string work)
+LedgerdProcess::LedgerdProcess(std::string ledgerd, std::string data, std::string work,
+                               std::vector<std::string> extra)
     : ledgerd_(std::move(ledgerd)),
       data_(std::move(data)),
       stdout_file_(work + "/ledgerd.stdout"),
-      log_file_(work + "/ledgerd.log") {}
+      log_file_(work + "/ledgerd.log"),
+      extra_(std::move(extra)) {}
 
 LedgerdProcess::~LedgerdProcess() {
   if (running()) Kill();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ledger/engine/status.h"
 
@@ -15,8 +16,10 @@ namespace ledger::reliability {
 
 class LedgerdProcess {
  public:
-  /// `ledgerd` is the binary; `data` the data directory; `work` a directory for its output.
-  LedgerdProcess(std::string ledgerd, std::string data, std::string work);
+  /// `ledgerd` is the binary; `data` the data directory; `work` a directory for its output;
+  /// `extra` more arguments for serving (e.g. "--snapshot-every-events", "2000").
+  LedgerdProcess(std::string ledgerd, std::string data, std::string work,
+                 std::vector<std::string> extra = {});
   ~LedgerdProcess();
   LedgerdProcess(const LedgerdProcess&) = delete;
   LedgerdProcess& operator=(const LedgerdProcess&) = delete;
@@ -44,6 +47,7 @@ class LedgerdProcess {
   std::string data_;
   std::string stdout_file_;
   std::string log_file_;
+  std::vector<std::string> extra_;
   pid_t pid_ = -1;
 };
 

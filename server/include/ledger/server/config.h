@@ -35,6 +35,8 @@ struct ServerConfig {
   std::int64_t idle_timeout_ms = 0;
   /// Connections served at once (≤ limits::kConnectionsMax).
   std::uint32_t connections_max = 0;
+  /// Domain events between two snapshots of the domain state (LedgerOptions).
+  std::uint64_t snapshot_every_events = 0;
 };
 
 enum class ConfigSource : std::uint8_t { kDefault, kFile, kEnvironment, kFlag };
