@@ -26,11 +26,11 @@
 
 #include "hostile/attacks.h"
 #include "hostile/control_client.h"
-#include "hostile/ledgerd_process.h"
 #include "hostile/secret_scan.h"
 #include "ledger/client/commands.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/limits.h"
+#include "ledgerd/ledgerd_process.h"
 #include "support/temp_dir.h"
 
 namespace ledger::testing {
@@ -78,11 +78,14 @@ class HostileClientsTest : public ::testing::Test {
 
     data_ = directory_.Child("data");
     log_file_ = directory_.Child("ledgerd.log");
-    root_credential_ = LedgerdProcess::Init(data_);
-    ASSERT_EQ(root_credential_.size(), 5u + 64u);
-    LedgerdOptions options{data_, log_file_, {"--log-level", "debug"}, kCommonOpenFilesSoftLimit};
+    LedgerdOptions options{
+        LEDGERD_PATH, data_, log_file_, {"--log-level", "debug"}, kCommonOpenFilesSoftLimit};
+    auto credential = LedgerdProcess::Init(options);
+    ASSERT_TRUE(credential.ok()) << credential.status().ToString();
+    root_credential_ = *credential;
     server_ = std::make_unique<LedgerdProcess>(std::move(options));
-    ASSERT_NE(server_->port(), 0) << "ledgerd did not start; see " << log_file_;
+    auto started = server_->Start();
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
     control_ = std::make_unique<ControlClient>(server_->port(), root_credential_);
     ASSERT_TRUE(control_->connected());
   }

@@ -20,11 +20,11 @@
 #include <thread>
 
 #include "kill/command_journal.h"
-#include "kill/ledgerd_process.h"
 #include "kill/log_checker.h"
 #include "kill/mixed_workload.h"
 #include "kill/views_check.h"
 #include "ledger/client/client.h"
+#include "ledgerd/ledgerd_process.h"
 
 namespace ledger::reliability {
 namespace {
@@ -53,11 +53,15 @@ class KillDriver {
       : options_(std::move(options)),
         random_(options_.seed),
         journal_(options_.work + "/journal.txt"),
-        server_(options_.ledgerd, options_.work + "/data", options_.work,
-                {"--snapshot-every-events", std::to_string(options_.snapshot_every_events)}) {}
+        server_(testing::LedgerdOptions{options_.ledgerd,
+                                        options_.work + "/data",
+                                        options_.work + "/ledgerd.log",
+                                        {"--log-level", "warn", "--snapshot-every-events",
+                                         std::to_string(options_.snapshot_every_events)}}) {}
 
   int Run() {
-    auto credential = server_.Init();
+    auto credential = testing::LedgerdProcess::Init(
+        {options_.ledgerd, options_.work + "/data", options_.work + "/ledgerd.log", {}});
     if (!credential.ok()) return Fail(credential.status().ToString());
     credential_ = *credential;
     if (!Restart()) return 1;
@@ -78,7 +82,7 @@ class KillDriver {
       return Fail(problem);
     }
     root_.reset();
-    if (int code = server_.Terminate(); code != 0) {
+    if (int code = server_.Stop(); code != 0) {
       return Fail(fmt::format("ledgerd exited with {} on SIGTERM", code));
     }
     if (!CheckViews(options_.kills + 1)) return 1;
@@ -227,7 +231,7 @@ class KillDriver {
   DriverOptions options_;
   std::mt19937_64 random_;
   CommandJournal journal_;
-  LedgerdProcess server_;
+  testing::LedgerdProcess server_;
   LogChecker checker_;
   KillFigures figures_;
   std::uint64_t kills_during_recovery_ = 0;
