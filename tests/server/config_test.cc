@@ -1,12 +1,12 @@
 // ledgerd's settings: flags over environment over config file over defaults; unknown keys
 // refused; bad values named with their source.
-#include "ledger/engine/ledger.h"
 #include "ledger/server/config.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include "ledger/engine/ledger.h"
 #include "support/temp_dir.h"
 
 namespace ledger::testing {
