@@ -16,14 +16,18 @@ namespace {
 /// Frozen tails allowed to wait for writing out before the writer waits too.
 constexpr std::size_t kFrozenTailsMax = 2;
 
+/// Writes the rows `emit` passes to its sink, in key order, into a new table file at `path`.
 Status WriteSortedFile(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
                        const std::string& path,
-                       const std::vector<std::pair<std::string, std::string>>& rows) {
+                       const std::function<Status(const IndexTail::RowSink&)>& emit) {
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db->GetOptions(family), family);
   Status status = FromRocks(writer.Open(path), "opening an index file");
-  for (const auto& [key, value] : rows) {
-    if (!status.ok()) break;
-    status = FromRocks(writer.Put(key, value), "writing an index file");
+  if (status.ok()) {
+    status = emit([&writer](std::string_view key, std::string_view value) {
+      return FromRocks(writer.Put(rocksdb::Slice(key.data(), key.size()),
+                                  rocksdb::Slice(value.data(), value.size())),
+                       "writing an index file");
+    });
   }
   if (status.ok()) status = FromRocks(writer.Finish(), "finishing an index file");
   return status;
@@ -65,16 +69,33 @@ void DerivedIndex::Start() {
   flusher_ = std::thread([this] { FlushLoop(); });
 }
 
+std::optional<StreamVersion> DerivedIndex::FrozenLastVersion(std::string_view stream,
+                                                             KeyHash hash) const {
+  for (auto it = frozen_.rbegin(); it != frozen_.rend(); ++it) {
+    if (auto version = (*it)->LastVersion(stream, hash)) return version;
+  }
+  return std::nullopt;
+}
+
 Result<StreamVersion> DerivedIndex::LastVersion(std::string_view stream) const {
+  const KeyHash hash = HashKey(stream);
   {
     std::shared_lock lock(tails_mutex_);
-    if (auto version = active_->LastVersion(stream)) return *version;
-    for (auto it = frozen_.rbegin(); it != frozen_.rend(); ++it) {
-      if (auto version = (*it)->LastVersion(stream)) return *version;
-    }
+    if (auto version = active_->LastVersion(stream, hash)) return *version;
+    if (auto version = FrozenLastVersion(stream, hash)) return *version;
   }
   // A tail leaves `frozen_` only after its files are ingested, so a stream missing from the
   // tails above is complete in the durable index.
+  return DurableLastVersion(stream);
+}
+
+Result<StreamVersion> DerivedIndex::WriterLastVersion(std::string_view stream) const {
+  const KeyHash hash = HashKey(stream);
+  if (auto version = active_->LastVersion(stream, hash)) return *version;
+  if (frozen_count_.load(std::memory_order_acquire) > 0) {
+    std::shared_lock lock(tails_mutex_);
+    if (auto version = FrozenLastVersion(stream, hash)) return *version;
+  }
   return DurableLastVersion(stream);
 }
 
@@ -90,11 +111,12 @@ Result<StreamVersion> DerivedIndex::DurableLastVersion(std::string_view stream) 
 
 Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
     std::string_view composite_key) const {
-  {
+  const KeyHash hash = HashKey(composite_key);
+  if (const auto* record = active_->FindIdempotency(composite_key, hash)) return {*record};
+  if (frozen_count_.load(std::memory_order_acquire) > 0) {
     std::shared_lock lock(tails_mutex_);
-    if (const auto* record = active_->FindIdempotency(composite_key)) return {*record};
     for (auto it = frozen_.rbegin(); it != frozen_.rend(); ++it) {
-      if (const auto* record = (*it)->FindIdempotency(composite_key)) return {*record};
+      if (const auto* record = (*it)->FindIdempotency(composite_key, hash)) return {*record};
     }
   }
   std::string value;
@@ -112,18 +134,21 @@ Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
 
 void DerivedIndex::AddEvent(std::string_view stream, StreamVersion version,
                             SequenceNumber sequence) {
+  const KeyHash hash = HashKey(stream);
   std::unique_lock lock(tails_mutex_);
-  active_->AddEvent(stream, version, sequence);
+  active_->AddEvent(stream, hash, version, sequence);
 }
 
-void DerivedIndex::AddIdempotency(std::string composite_key, const IdempotencyRecord& record) {
+void DerivedIndex::AddIdempotency(std::string_view composite_key, const IdempotencyRecord& record) {
+  const KeyHash hash = HashKey(composite_key);
   std::unique_lock lock(tails_mutex_);
-  active_->AddIdempotency(std::move(composite_key), record);
+  active_->AddIdempotency(composite_key, hash, record);
 }
 
 void DerivedIndex::ExtendIdempotency(std::string_view composite_key) {
+  const KeyHash hash = HashKey(composite_key);
   std::unique_lock lock(tails_mutex_);
-  active_->ExtendIdempotency(composite_key);
+  active_->ExtendIdempotency(composite_key, hash);
 }
 
 void DerivedIndex::FreezeIfFull() {
@@ -140,6 +165,7 @@ void DerivedIndex::FreezeIfFull() {
   {
     std::unique_lock lock(tails_mutex_);
     frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
+    frozen_count_.store(frozen_.size(), std::memory_order_release);
     active_ = std::make_unique<IndexTail>(tail_events_max_);
   }
   flush_wake_.notify_all();
@@ -162,17 +188,19 @@ Status DerivedIndex::WriteOut(const IndexTail& tail) {
   if (error) return Status::IoError("creating " + directory.string() + ": " + error.message());
   std::string stem = (directory / fmt::format("index-{}", tail.last_sequence().value)).string();
 
-  auto idempotency_rows = tail.SortedIdempotencyRows();
-  std::string checkpoint;
-  PutBigEndian64(&checkpoint, tail.last_sequence().value);
-  // The checkpoint key is empty, so it sorts before every record.
-  idempotency_rows.insert(idempotency_rows.begin(), {std::string(kIndexCheckpointKey), checkpoint});
-
-  Status status = WriteSortedFile(store_.db(), store_.streams(), stem + "-streams.sst",
-                                  tail.SortedStreamRows());
+  Status status =
+      WriteSortedFile(store_.db(), store_.streams(), stem + "-streams.sst",
+                      [&](const IndexTail::RowSink& sink) { return tail.SortedStreamRows(sink); });
   if (status.ok()) {
     status = WriteSortedFile(store_.db(), store_.idempotency(), stem + "-idempotency.sst",
-                             idempotency_rows);
+                             [&](const IndexTail::RowSink& sink) {
+                               // The checkpoint key is empty, so it sorts before every record.
+                               std::string checkpoint;
+                               PutBigEndian64(&checkpoint, tail.last_sequence().value);
+                               Status first = sink(kIndexCheckpointKey, checkpoint);
+                               if (!first.ok()) return first;
+                               return tail.SortedIdempotencyRows(sink);
+                             });
   }
   if (!status.ok()) return status;
 
@@ -225,6 +253,7 @@ void DerivedIndex::FlushLoop() {
     {
       std::unique_lock tails(tails_mutex_);
       frozen_.pop_front();
+      frozen_count_.store(frozen_.size(), std::memory_order_release);
     }
     frozen_drained_.notify_all();
   }
@@ -242,6 +271,7 @@ Status DerivedIndex::FlushAll() {
     std::unique_lock tails(tails_mutex_);
     if (!active_->empty()) {
       frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
+      frozen_count_.store(frozen_.size(), std::memory_order_release);
       active_ = std::make_unique<IndexTail>(tail_events_max_);
     }
   }
@@ -256,6 +286,7 @@ Status DerivedIndex::FlushAll() {
     if (!written.ok()) return written;
     std::unique_lock tails(tails_mutex_);
     frozen_.pop_front();
+    frozen_count_.store(frozen_.size(), std::memory_order_release);
   }
   std::lock_guard lock(flush_mutex_);
   stopping_ = false;
@@ -281,9 +312,10 @@ Result<std::vector<StreamEntry>> DerivedIndex::StreamEntries(std::string_view st
   // Tails first, then the durable index: a tail dropped in between was ingested before it was
   // dropped, so the durable read sees it. Duplicates are removed below.
   {
+    const KeyHash hash = HashKey(stream);
     std::shared_lock lock(tails_mutex_);
-    for (const auto& tail : frozen_) tail->CollectStream(stream, low, high, &entries);
-    active_->CollectStream(stream, low, high, &entries);
+    for (const auto& tail : frozen_) tail->CollectStream(stream, hash, low, high, &entries);
+    active_->CollectStream(stream, hash, low, high, &entries);
   }
   Status durable = DurableStreamEntries(stream, low, high, &entries);
   if (!durable.ok()) return durable;

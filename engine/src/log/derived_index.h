@@ -12,6 +12,7 @@
 // members; one internal thread writes frozen tails out.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -46,10 +47,12 @@ class DerivedIndex {
   Status FlushAll();
 
   // ---- Writer thread ----
-  Result<StreamVersion> LastVersion(std::string_view stream) const;
+  // The writer is the only thread that changes the active tail, so its own lookups read it
+  // without the lock; they take it only to read the frozen tails, which the flusher drops.
+  Result<StreamVersion> WriterLastVersion(std::string_view stream) const;
   Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view composite_key) const;
   void AddEvent(std::string_view stream, StreamVersion version, SequenceNumber sequence);
-  void AddIdempotency(std::string composite_key, const IdempotencyRecord& record);
+  void AddIdempotency(std::string_view composite_key, const IdempotencyRecord& record);
   void ExtendIdempotency(std::string_view composite_key);
   /// Freezes the active tail when it is full; waits while too many tails are frozen.
   void FreezeIfFull();
@@ -59,6 +62,7 @@ class DerivedIndex {
   void OnDurable(SequenceNumber head);
 
   // ---- Any thread ----
+  Result<StreamVersion> LastVersion(std::string_view stream) const;
   /// Entries of `stream` with versions in [low, high], at most `max_count` taken from the low
   /// end (forward) or the high end (backward), only those with sequence <= `visible`.
   Result<std::vector<StreamEntry>> StreamEntries(std::string_view stream, StreamVersion low,
@@ -69,6 +73,7 @@ class DerivedIndex {
   SequenceNumber indexed_through() const;
 
  private:
+  std::optional<StreamVersion> FrozenLastVersion(std::string_view stream, KeyHash hash) const;
   Result<StreamVersion> DurableLastVersion(std::string_view stream) const;
   Status DurableStreamEntries(std::string_view stream, StreamVersion low, StreamVersion high,
                               std::vector<StreamEntry>* out) const;
@@ -82,6 +87,8 @@ class DerivedIndex {
   mutable std::shared_mutex tails_mutex_;
   std::unique_ptr<IndexTail> active_;
   std::deque<std::shared_ptr<const IndexTail>> frozen_;
+  /// frozen_.size(), so the writer skips the lock when nothing is frozen.
+  std::atomic<std::size_t> frozen_count_{0};
 
   mutable std::mutex flush_mutex_;
   std::condition_variable flush_wake_;

@@ -52,7 +52,7 @@ Status GroupStaging::Fail(Status failure) {
 }
 
 Result<StreamVersion> GroupStaging::CurrentVersion(std::string_view stream) {
-  Result<StreamVersion> version = log_.index_->LastVersion(stream);
+  Result<StreamVersion> version = log_.index_->WriterLastVersion(stream);
   if (!version.ok()) return Fail(version.status());
   return version;
 }
@@ -66,22 +66,26 @@ Result<std::optional<IdempotencyRecord>> GroupStaging::FindIdempotency(std::stri
 
 Result<AppendResult> GroupStaging::CheckVersions(std::span<const EventDraft> events,
                                                  std::vector<StreamVersion>* versions) {
-  // Events of one command may share a stream: each sees the ones before it.
-  std::unordered_map<std::string_view, StreamVersion> pending;
-  for (const EventDraft& event : events) {
-    StreamVersion current;
-    if (auto it = pending.find(event.stream); it != pending.end()) {
-      current = it->second;
-    } else {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const EventDraft& event = events[i];
+    // Events of one command may share a stream: each sees the ones before it. Commands hold
+    // a few events, so a backward scan beats a map.
+    std::optional<StreamVersion> current;
+    for (std::size_t j = i; j-- > 0;) {
+      if (events[j].stream == event.stream) {
+        current = (*versions)[j];
+        break;
+      }
+    }
+    if (!current) {
       Result<StreamVersion> found = CurrentVersion(event.stream);
       if (!found.ok()) return found.status();
       current = *found;
     }
-    if (auto violation = event.expected.Violation(event.stream, current)) {
+    if (auto violation = event.expected.Violation(event.stream, *current)) {
       return Rejection(AppendCode::kWrongExpectedVersion, std::move(*violation));
     }
-    pending[event.stream] = current.Next();
-    versions->push_back(current.Next());
+    versions->push_back(current->Next());
   }
   return AppendResult{};
 }
@@ -91,9 +95,10 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
   if (auto invalid = InvalidCommandField(header, events)) {
     return Rejection(AppendCode::kInvalidArgument, *invalid);
   }
-  std::string composite_key;
+  std::string& composite_key = composite_key_;
+  composite_key.clear();
   if (!header.idempotency_key.empty()) {
-    composite_key = IdempotencyKey(header.idempotency_scope, header.idempotency_key);
+    AppendIdempotencyKey(header.idempotency_scope, header.idempotency_key, &composite_key);
     auto found = log_.index_->FindIdempotency(composite_key);
     if (!found.ok()) return Fail(found.status());
     if (found->has_value()) {
@@ -112,8 +117,8 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
       return duplicate;
     }
   }
-  std::vector<StreamVersion> versions;
-  versions.reserve(events.size());
+  std::vector<StreamVersion>& versions = versions_;
+  versions.clear();
   Result<AppendResult> checked = CheckVersions(events, &versions);
   if (!checked.ok() || checked->code != AppendCode::kAppended) return checked;
 
@@ -141,12 +146,14 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
     group_.head = ChainPoint{placement.sequence, hash};
     log_.next_sequence_ = placement.sequence.Next();
     ++group_.event_count;
+    ++group_.piece_event_count;
   }
   if (!composite_key.empty()) {
-    log_.index_->AddIdempotency(std::move(composite_key),
+    log_.index_->AddIdempotency(composite_key,
                                 IdempotencyRecord{result.first_sequence, result.first_version,
                                                   result.event_count, header.fingerprint});
   }
+  log_.HandOffPieceIfIdle(group_);
   return result;
 }
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "ledger/engine/write_job.h"
 #include "log/log_impl.h"
@@ -35,6 +35,9 @@ class GroupStaging final : public StagingBatch {
   LogImpl& log_;
   CommitGroup& group_;
   std::int64_t recorded_at_us_;
+  // Reused by every command staged, so staging one allocates nothing of its own.
+  std::string composite_key_;
+  std::vector<StreamVersion> versions_;
 };
 
 /// The first field of a command that breaks a bound or charset, or nullopt.

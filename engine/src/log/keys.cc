@@ -66,11 +66,15 @@ std::string StreamHeadKey(std::string_view stream) {
 
 std::string IdempotencyKey(std::string_view scope, std::string_view key) {
   std::string out;
-  out.reserve(scope.size() + key.size() + 1);
-  out.append(scope);
-  out.push_back('\0');
-  out.append(key);
+  AppendIdempotencyKey(scope, key, &out);
   return out;
+}
+
+void AppendIdempotencyKey(std::string_view scope, std::string_view key, std::string* out) {
+  out->reserve(out->size() + scope.size() + key.size() + 1);
+  out->append(scope);
+  out->push_back('\0');
+  out->append(key);
 }
 
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {

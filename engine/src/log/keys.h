@@ -54,6 +54,8 @@ inline constexpr std::uint64_t kStreamHeadVersion = ~std::uint64_t{0};
 std::string StreamPrefix(std::string_view stream);
 
 std::string IdempotencyKey(std::string_view scope, std::string_view key);
+/// Appends IdempotencyKey(scope, key) to `out`.
+void AppendIdempotencyKey(std::string_view scope, std::string_view key, std::string* out);
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record);
 bool DecodeIdempotencyRecord(std::string_view value, IdempotencyRecord* out);
 

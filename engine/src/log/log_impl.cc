@@ -45,6 +45,10 @@ Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
   log->marker_->Start(log->durable_head_);
   if (log->durable_head_.sequence.value > 0) log->marker_->Publish(log->durable_head_);
   log->index_->Start();
+  log->completer_ = std::thread([raw] {
+    pthread_setname_np(pthread_self(), "ledger-complete");
+    raw->CompleteLoop();
+  });
   log->committer_ = std::thread([raw] {
     pthread_setname_np(pthread_self(), "ledger-commit");
     raw->CommitLoop();
@@ -93,8 +97,9 @@ Status LogImpl::Recover() {
   if (!stored.ok()) return stored.status();
   const ChainPoint head = *stored;
 
-  // The head and the events it covers are written in one batch, so they always agree unless
-  // the database was damaged: then name the sequence and refuse to open.
+  // A group commit's events are written before or with its head, never after, so the head
+  // names the last event unless a group never completed (its events past the head were never
+  // acknowledged: drop them) or the database was damaged (name the sequences, refuse to open).
   std::unique_ptr<rocksdb::Iterator> it(
       store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
   it->SeekToLast();
@@ -102,6 +107,18 @@ Status LogImpl::Recover() {
   SequenceNumber last;
   if (it->Valid() && !ParseEventKey(it->key().ToStringView(), &last)) {
     return Status::Corruption("the last events key is malformed");
+  }
+  if (last > head.sequence) {
+    it.reset();
+    Status dropped = DropIncompleteGroup(head, last);
+    if (!dropped.ok()) return dropped;
+    it.reset(store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+    it->SeekToLast();
+    if (!it->status().ok()) return FromRocks(it->status(), "finding the last event");
+    last = SequenceNumber{};
+    if (it->Valid() && !ParseEventKey(it->key().ToStringView(), &last)) {
+      return Status::Corruption("the last events key is malformed");
+    }
   }
   if (last != head.sequence) {
     return Status::Corruption(fmt::format(
@@ -141,6 +158,43 @@ Status LogImpl::Recover() {
   index_->OnDurable(head.sequence);
   logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events", options_.path,
                 head.sequence.value, ToHex(head.hash), head.sequence.value - checkpoint->value);
+  return Status::Ok();
+}
+
+Status LogImpl::DropIncompleteGroup(const ChainPoint& head, SequenceNumber last) {
+  // Only a group that followed this head may be dropped, and only if none of it was
+  // acknowledged: its first event must link to the head, and the marker must not be past it.
+  Result<std::optional<ChainPoint>> marker = marker_->Read();
+  if (!marker.ok()) return marker.status();
+  if (marker->has_value() && (*marker)->sequence > head.sequence) {
+    return Status::Corruption(fmt::format(
+        "the stored head names sequence {} but event {} was acknowledged as durable and the log "
+        "holds events up to {}",
+        head.sequence.value, (*marker)->sequence.value, last.value));
+  }
+  Result<RecordedEvent> first = ReadEvent(head.sequence.Next());
+  if (!first.ok() || first->envelope().previous_hash() == nullptr ||
+      first->envelope().previous_hash()->size() != head.hash.size() ||
+      !std::equal(head.hash.begin(), head.hash.end(), first->envelope().previous_hash()->begin())) {
+    return Status::Corruption(fmt::format(
+        "the stored head names sequence {} but the log holds events up to {} that do not follow "
+        "it",
+        head.sequence.value, last.value));
+  }
+  rocksdb::WriteBatch drop;
+  for (std::uint64_t sequence = head.sequence.value + 1; sequence <= last.value; ++sequence) {
+    rocksdb::Status deleted = drop.Delete(store_->events(), EventKey(SequenceNumber{sequence}));
+    if (!deleted.ok()) return FromRocks(deleted, "dropping an incomplete group commit");
+  }
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  Status written =
+      FromRocks(store_->db()->Write(write, &drop), "dropping an incomplete group commit");
+  if (!written.ok()) return written;
+  logger_->warn(
+      "events {} to {} belong to a group commit that never completed (the stored head is {}); "
+      "they were never acknowledged and are dropped",
+      head.sequence.value + 1, last.value, head.sequence.value);
   return Status::Ok();
 }
 
@@ -213,6 +267,7 @@ LogImpl::~LogImpl() {
   queue_wake_.notify_all();
   if (writer_.joinable()) writer_.join();
   if (committer_.joinable()) committer_.join();
+  if (completer_.joinable()) completer_.join();
   // Writing the tail out makes the next open fast; after a failure the next open rebuilds it.
   if (index_ && !writes_refused_.load()) {
     Status flushed = index_->FlushAll();

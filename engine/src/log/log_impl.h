@@ -4,8 +4,16 @@
 // stages each job into the open group (sequence, hash, WriteBatch). When the commit thread is
 // idle the writer hands the group over; while it is busy (fsyncing the previous group), new
 // jobs keep joining the open group, so one fsync covers all that waited. The commit thread
-// writes the group, publishes the new durable head and completes the group's jobs, in order.
+// writes the group and publishes the new durable head; a completion thread then completes
+// the group's jobs, in order.
 // A failed write refuses every later write.
+//
+// A large group is written in pieces: when the commit thread is idle while the writer is still
+// staging, the writer hands it the events staged so far, which it writes without the head and
+// without fsync while the writer stages the rest. Only the group's last piece carries the head
+// and is fsynced, so nothing is visible or acknowledged before the whole group is durable;
+// events found past the stored head on open belong to a group that never completed and are
+// dropped (Recover).
 //
 // Thread-safety: public members from any thread; the writer state is the writer thread's.
 #pragma once
@@ -30,12 +38,18 @@ namespace ledger::log {
 /// One group commit: its jobs, its WriteBatch, and the head it leads to.
 struct CommitGroup {
   std::vector<std::unique_ptr<WriteJob>> jobs;
+  /// The piece being staged: events not yet handed to the commit thread.
   rocksdb::WriteBatch batch;
   std::size_t event_count = 0;
+  std::size_t piece_event_count = 0;
+  /// Bytes of the pieces already handed to the commit thread.
+  std::size_t handed_off_bytes = 0;
   /// Sum of the staged jobs' EventCountHint(): bounds the group before staging.
   std::size_t staged_event_hint = 0;
   ChainPoint head;
   Status failure;
+  /// What the group's jobs are told once it was written (or not).
+  Status outcome;
 };
 
 class LogImpl final : public Log {
@@ -74,7 +88,16 @@ class LogImpl final : public Log {
   void StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob>> jobs);
   /// Adds the head to a group about to be committed.
   void SealGroup(CommitGroup& group);
+  /// Writes the group's last piece and sets its outcome; CompleteLoop tells its jobs.
   void CommitGroupNow(CommitGroup& group);
+  /// Completes written groups' jobs, in order, off the commit thread: waking each caller
+  /// costs a context switch, and the next group's write need not wait for them.
+  void CompleteLoop();
+  /// Writer thread: hands the events staged so far to an idle commit thread (see above).
+  void HandOffPieceIfIdle(CommitGroup& group);
+  void CommitPiece(rocksdb::WriteBatch& piece);
+  /// Deletes the events in (head, last]: written by a group commit whose head never was.
+  Status DropIncompleteGroup(const ChainPoint& head, SequenceNumber last);
   void RefuseWrites(const Status& failure);
   Status WriteRefusal() const;
   Result<RecordedEvent> ReadEvent(SequenceNumber sequence) const;
@@ -99,7 +122,10 @@ class LogImpl final : public Log {
   bool stopping_ = false;
   std::condition_variable commit_wake_;
   std::unique_ptr<CommitGroup> pending_commit_;
+  std::unique_ptr<rocksdb::WriteBatch> pending_piece_;
   bool commit_busy_ = false;
+  /// commit_busy_ negated, readable by the writer without the mutex between commands.
+  std::atomic<bool> commit_idle_{true};
   bool writer_done_ = false;
 
   // The durable head, for readers and waiters.
@@ -114,8 +140,17 @@ class LogImpl final : public Log {
   std::atomic<std::uint64_t> group_commits_{0};
   std::atomic<std::uint64_t> events_appended_{0};
 
+  // Written groups waiting for CompleteLoop.
+  std::mutex completion_mutex_;
+  std::condition_variable completion_wake_;
+  std::deque<std::unique_ptr<CommitGroup>> completions_;
+  bool committer_done_ = false;
+  /// The completion thread is completing groups it took from `completions_`.
+  bool completer_busy_ = false;
+
   std::thread writer_;
   std::thread committer_;
+  std::thread completer_;
 };
 
 }  // namespace ledger::log

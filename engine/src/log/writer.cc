@@ -12,20 +12,33 @@
 namespace ledger::log {
 namespace {
 
+/// Jobs queued before the writer, with a group waiting for the busy commit thread, is woken
+/// to stage them.
+constexpr std::size_t kStageEagerlyJobs = 16;
+/// Groups of at most this many jobs are completed on the commit thread (CommitLoop).
+constexpr std::size_t kCompleteHereJobsMax = 2;
+
 /// A batch of plain appends, each one a command of one event.
 class AppendJob final : public WriteJob {
  public:
   AppendJob(std::vector<AppendRequest> requests, Log::AppendCallback done)
-      : requests_(std::move(requests)), done_(std::move(done)) {}
+      : requests_(std::move(requests)), done_(std::move(done)) {
+    // Fingerprints are pure: compute them here, on the caller's thread, not the writer's.
+    fingerprints_.reserve(requests_.size());
+    for (const AppendRequest& request : requests_) {
+      fingerprints_.push_back(request.idempotency_key.empty() ? Fingerprint{}
+                                                              : FingerprintOf(request));
+    }
+  }
 
   std::size_t EventCountHint() const override { return requests_.size(); }
 
   void Stage(StagingBatch& batch) override {
     results_.reserve(requests_.size());
-    for (const AppendRequest& request : requests_) {
-      CommandHeader header{
-          request.metadata, request.idempotency_scope, request.idempotency_key, {}};
-      if (!request.idempotency_key.empty()) header.fingerprint = FingerprintOf(request);
+    for (std::size_t i = 0; i < requests_.size(); ++i) {
+      const AppendRequest& request = requests_[i];
+      CommandHeader header{request.metadata, request.idempotency_scope, request.idempotency_key,
+                           fingerprints_[i]};
       Result<AppendResult> result = batch.StageCommand(header, {&request.event, 1});
       if (!result.ok()) return;  // Storage failed: the group fails and Complete says why.
       results_.push_back(std::move(result).value());
@@ -39,6 +52,7 @@ class AppendJob final : public WriteJob {
 
  private:
   std::vector<AppendRequest> requests_;
+  std::vector<Fingerprint> fingerprints_;
   std::vector<AppendResult> results_;
   Log::AppendCallback done_;
 };
@@ -46,6 +60,7 @@ class AppendJob final : public WriteJob {
 }  // namespace
 
 Status LogImpl::Submit(std::unique_ptr<WriteJob> job) {
+  bool wake_writer = false;
   if (writes_refused_.load()) {
     Status refusal = WriteRefusal();
     job->Complete(refusal);
@@ -65,8 +80,11 @@ Status LogImpl::Submit(std::unique_ptr<WriteJob> job) {
       return overloaded;
     }
     queue_.push_back(std::move(job));
+    // The writer waits for the first job, or for enough of them while the commit thread is
+    // busy (WriterLoop): waking it for each job would cost a context switch per append.
+    wake_writer = queue_.size() == 1 || queue_.size() >= kStageEagerlyJobs;
   }
-  queue_wake_.notify_one();
+  if (wake_writer) queue_wake_.notify_one();
   return Status::Ok();
 }
 
@@ -96,7 +114,7 @@ Result<std::vector<AppendResult>> LogImpl::Append(std::vector<AppendRequest> bat
 bool LogImpl::GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const {
   if (group == nullptr || group->jobs.empty()) return true;
   return group->staged_event_hint + job.EventCountHint() <= limits::kGroupCommitEventsMax &&
-         group->batch.GetDataSize() < limits::kGroupCommitBytesMax;
+         group->handed_off_bytes + group->batch.GetDataSize() < limits::kGroupCommitBytesMax;
 }
 
 void LogImpl::WriterLoop() {
@@ -108,7 +126,12 @@ void LogImpl::WriterLoop() {
     {
       std::unique_lock lock(queue_mutex_);
       queue_wake_.wait(lock, [&] {
-        bool can_take = !queue_.empty() && GroupHasRoomFor(group.get(), *queue_.front());
+        // While the commit thread is busy with the previous group, staging each job as it
+        // arrives would wake this thread once per job; it waits for several instead, or for
+        // the commit thread to become idle, whichever comes first.
+        bool worth_taking = group == nullptr || !commit_busy_ || queue_.size() >= kStageEagerlyJobs;
+        bool can_take =
+            !queue_.empty() && worth_taking && GroupHasRoomFor(group.get(), *queue_.front());
         bool can_hand_off = group != nullptr && !commit_busy_;
         return can_take || can_hand_off || (stopping_ && queue_.empty() && group == nullptr);
       });
@@ -130,6 +153,7 @@ void LogImpl::WriterLoop() {
     if (group && !commit_busy_) {
       SealGroup(*group);
       commit_busy_ = true;
+      commit_idle_.store(false, std::memory_order_relaxed);
       pending_commit_ = std::move(group);
       commit_wake_.notify_one();
     }
@@ -165,22 +189,103 @@ void LogImpl::SealGroup(CommitGroup& group) {
   }
 }
 
+void LogImpl::HandOffPieceIfIdle(CommitGroup& group) {
+  // Below this many events a piece's own write costs more than the overlap gains.
+  constexpr std::size_t kPieceEventsMin = 64;
+  if (group.piece_event_count < kPieceEventsMin || !commit_idle_.load(std::memory_order_relaxed) ||
+      !group.failure.ok()) {
+    return;
+  }
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (commit_busy_) return;
+    commit_busy_ = true;
+    commit_idle_.store(false, std::memory_order_relaxed);
+    group.handed_off_bytes += group.batch.GetDataSize();
+    pending_piece_ = std::make_unique<rocksdb::WriteBatch>(std::move(group.batch));
+  }
+  group.batch.Clear();  // Valid and empty again after the move.
+  group.piece_event_count = 0;
+  commit_wake_.notify_one();
+}
+
 void LogImpl::CommitLoop() {
   while (true) {
+    std::unique_ptr<rocksdb::WriteBatch> piece;
     std::unique_ptr<CommitGroup> group;
     {
       std::unique_lock lock(queue_mutex_);
-      commit_wake_.wait(lock, [this] { return writer_done_ || pending_commit_ != nullptr; });
-      if (pending_commit_ == nullptr) return;
-      group = std::move(pending_commit_);
+      commit_wake_.wait(lock, [this] {
+        return writer_done_ || pending_piece_ != nullptr || pending_commit_ != nullptr;
+      });
+      if (pending_piece_ != nullptr) {
+        piece = std::move(pending_piece_);
+      } else if (pending_commit_ != nullptr) {
+        group = std::move(pending_commit_);
+      } else {
+        break;
+      }
     }
-    CommitGroupNow(*group);
+    if (piece) {
+      CommitPiece(*piece);
+    } else {
+      CommitGroupNow(*group);
+      // A group of a few jobs is completed right here: handing it over would add a thread
+      // hop to every small append. Only when nothing is waiting for the completion thread,
+      // so that jobs are still completed in order.
+      bool complete_here = false;
+      {
+        std::lock_guard lock(completion_mutex_);
+        complete_here =
+            group->jobs.size() <= kCompleteHereJobsMax && completions_.empty() && !completer_busy_;
+        if (!complete_here) completions_.push_back(std::move(group));
+      }
+      if (complete_here) {
+        for (auto& job : group->jobs) job->Complete(group->outcome);
+      } else {
+        completion_wake_.notify_one();
+      }
+    }
     {
       std::lock_guard lock(queue_mutex_);
       commit_busy_ = false;
+      commit_idle_.store(true, std::memory_order_relaxed);
     }
     queue_wake_.notify_all();
   }
+  {
+    std::lock_guard lock(completion_mutex_);
+    committer_done_ = true;
+  }
+  completion_wake_.notify_one();
+}
+
+void LogImpl::CompleteLoop() {
+  while (true) {
+    std::deque<std::unique_ptr<CommitGroup>> done;
+    {
+      std::unique_lock lock(completion_mutex_);
+      completion_wake_.wait(lock, [this] { return committer_done_ || !completions_.empty(); });
+      if (completions_.empty()) return;
+      done.swap(completions_);
+      completer_busy_ = true;
+    }
+    for (auto& group : done) {
+      for (auto& job : group->jobs) job->Complete(group->outcome);
+    }
+    done.clear();
+    std::lock_guard lock(completion_mutex_);
+    completer_busy_ = false;
+  }
+}
+
+void LogImpl::CommitPiece(rocksdb::WriteBatch& piece) {
+  if (writes_refused_.load()) return;
+  // No fsync and no head: the group's last piece brings both (see log_impl.h).
+  rocksdb::WriteOptions write;
+  write.sync = false;
+  Status status = FromRocks(store_->db()->Write(write, &piece), "writing part of a group commit");
+  if (!status.ok()) RefuseWrites(status);
 }
 
 void LogImpl::CommitGroupNow(CommitGroup& group) {
@@ -207,7 +312,7 @@ void LogImpl::CommitGroupNow(CommitGroup& group) {
   if (!status.ok() && status.code() != StatusCode::kWritesRefusedAfterFailure) {
     status = Status(StatusCode::kWritesRefusedAfterFailure, status.ToString());
   }
-  for (auto& job : group.jobs) job->Complete(status);
+  group.outcome = status;
 }
 
 void LogImpl::RefuseWrites(const Status& failure) {

@@ -7,6 +7,11 @@ namespace {
 
 constexpr int kBatchesPerWorker = 30;
 constexpr std::uint64_t kBatchAppendsMax = 4;
+/// One batch in this many is large, so that its group commit is written in several pieces
+/// (log_impl.h) and crashes fall between them.
+constexpr int kLargeBatchOneIn = 8;
+constexpr std::uint64_t kLargeBatchAppendsMin = 64;
+constexpr std::uint64_t kLargeBatchAppendsMax = 256;
 constexpr std::uint64_t kSharedStreams = 3;
 constexpr std::uint64_t kOwnStreams = 3;
 constexpr std::uint64_t kPayloadFillerBytesMax = 300;
@@ -33,7 +38,10 @@ void Worker::Run() {
   for (int batch_index = 0; batch_index < kBatchesPerWorker; ++batch_index) {
     std::vector<AppendRequest> batch;
     std::vector<std::optional<std::size_t>> retry_of;
-    const std::uint64_t size = 1 + random_() % kBatchAppendsMax;
+    const std::uint64_t size =
+        batch_index % kLargeBatchOneIn == kLargeBatchOneIn - 1
+            ? kLargeBatchAppendsMin + random_() % (kLargeBatchAppendsMax - kLargeBatchAppendsMin)
+            : 1 + random_() % kBatchAppendsMax;
     for (std::uint64_t i = 0; i < size; ++i) {
       if (!keyed_.empty() && random_() % kRetryOneIn == 0) {
         std::size_t original = keyed_[random_() % keyed_.size()];

@@ -1,4 +1,5 @@
-// The appending side of the power-loss test: worker threads that append small batches to
+// The appending side of the power-loss test: worker threads that append batches (mostly
+// small, some large enough to be written in pieces) to
 // their own streams and to shared ones (under expected versions), some under idempotency
 // keys, some retrying keys already acknowledged, and record what they submitted and what the
 // log acknowledged.

@@ -228,14 +228,19 @@ TEST_F(TamperTest, MissingLastEventIsRefusedOnOpen) {
   EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(fmt::format("sequence {}", kEvents)));
 }
 
+/// Rewrites the head to name the event `count` before the last, leaving the events after it.
+void RewindHead(RawDatabase& raw, std::uint64_t count) {
+  const std::string last = raw.Get(raw.events(), EventKey(kEvents - count));
+  raw.Put(raw.metadata(), "head",
+          EventKey(kEvents - count) + last.substr(last.size() - kHashBytes));
+}
+
 /// Cuts the last `count` events off and rewrites the head to the new last event.
 void TruncateTail(RawDatabase& raw, std::uint64_t count) {
   for (std::uint64_t sequence = kEvents - count + 1; sequence <= kEvents; ++sequence) {
     raw.Delete(raw.events(), EventKey(sequence));
   }
-  const std::string last = raw.Get(raw.events(), EventKey(kEvents - count));
-  raw.Put(raw.metadata(), "head",
-          EventKey(kEvents - count) + last.substr(last.size() - kHashBytes));
+  RewindHead(raw, count);
 }
 
 constexpr std::uint64_t kCut = 20;
@@ -293,6 +298,82 @@ TEST_F(TruncationTest, CutLeavingTheAcknowledgedHeadMarkerIsRefusedOnOpen) {
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
   EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(std::to_string(kEvents)));
+}
+
+// A group commit is written in pieces and only its last piece carries the head, so events past
+// the stored head are those of a group that never completed: never acknowledged, dropped on
+// open. Only when they follow the head and nothing vouches for them.
+class IncompleteGroupTest : public TamperTest {
+ protected:
+  static constexpr std::uint64_t kUnfinished = 20;
+  static constexpr std::uint64_t kHead = kEvents - kUnfinished;
+
+  /// Leaves the last kUnfinished events past the head, as a crash between pieces would.
+  void LeaveEventsPastTheHead(bool keep_marker) {
+    {
+      RawDatabase raw(path());
+      RewindHead(raw, kUnfinished);
+      // Only durable events are ever indexed: an index past the head is damage of its own.
+      raw.Clear(raw.streams());
+      raw.Clear(raw.idempotency());
+    }
+    if (!keep_marker) std::filesystem::remove(std::filesystem::path(path()) / "ACKNOWLEDGED_HEAD");
+  }
+};
+
+TEST_F(IncompleteGroupTest, EventsPastTheHeadAreDroppedOnOpen) {
+  LeaveEventsPastTheHead(/*keep_marker=*/false);
+  {
+    auto opened = OpenLog();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    Log& log = **opened;
+    EXPECT_EQ(log.Head().sequence.value, kHead);
+    auto events = log.ReadRange(SequenceNumber{kHead}, 100);
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(events->size(), 1u);
+    auto report = log.Verify(std::nullopt);
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->ok) << report->problem;
+    EXPECT_EQ(report->events_checked, kHead);
+
+    // The dropped events' idempotency keys were never acknowledged: they are free again, and
+    // the next event takes the first dropped sequence.
+    AppendRequest request;
+    request.event.stream = "account-1";
+    request.event.payload = "after the incomplete group";
+    request.idempotency_scope = "platform-1";
+    request.idempotency_key = fmt::format("key-{}", kEvents);
+    auto results = log.Append({request});
+    ASSERT_TRUE(results.ok()) << results.status().ToString();
+    EXPECT_EQ(results->front().code, AppendCode::kAppended);
+    EXPECT_EQ(results->front().first_sequence.value, kHead + 1);
+  }
+  VerifyReport reopened = VerifyFrom(std::nullopt);
+  EXPECT_TRUE(reopened.ok) << reopened.problem;
+  EXPECT_EQ(reopened.events_checked, kHead + 1);
+}
+
+TEST_F(IncompleteGroupTest, EventsPastTheHeadAreRefusedWhileTheMarkerVouchesForThem) {
+  LeaveEventsPastTheHead(/*keep_marker=*/true);
+  auto opened = OpenLog();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("acknowledged"));
+  // Nothing was dropped: the events are still there for whoever investigates.
+  RawDatabase raw(path());
+  EXPECT_FALSE(raw.Get(raw.events(), EventKey(kEvents)).empty());
+}
+
+TEST_F(IncompleteGroupTest, EventsPastTheHeadThatDoNotFollowItAreRefused) {
+  LeaveEventsPastTheHead(/*keep_marker=*/false);
+  {
+    RawDatabase raw(path());
+    raw.Delete(raw.events(), EventKey(kHead + 1));
+  }
+  auto opened = OpenLog();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("do not follow"));
 }
 
 }  // namespace
