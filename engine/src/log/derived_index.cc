@@ -89,12 +89,18 @@ Result<StreamVersion> DerivedIndex::LastVersion(std::string_view stream) const {
   return DurableLastVersion(stream);
 }
 
-Result<StreamVersion> DerivedIndex::WriterLastVersion(std::string_view stream) const {
+Result<StreamVersion> DerivedIndex::WriterLastVersion(std::string_view stream,
+                                                      const StreamAnswers* answers) const {
   const KeyHash hash = HashKey(stream);
   if (auto version = active_->LastVersion(stream, hash)) return *version;
   if (frozen_count_.load(std::memory_order_acquire) > 0) {
     std::shared_lock lock(tails_mutex_);
     if (auto version = FrozenLastVersion(stream, hash)) return *version;
+  }
+  // Read after the tails, as in FindIdempotency.
+  if (answers != nullptr &&
+      answers->tails_dropped() == tails_dropped_.load(std::memory_order_acquire)) {
+    if (const StreamVersion* answer = answers->Find(stream, hash)) return *answer;
   }
   return DurableLastVersion(stream);
 }
@@ -110,7 +116,7 @@ Result<StreamVersion> DerivedIndex::DurableLastVersion(std::string_view stream) 
 }
 
 Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
-    std::string_view composite_key) const {
+    std::string_view composite_key, const IdempotencyAnswers* answers) const {
   const KeyHash hash = HashKey(composite_key);
   if (const auto* record = active_->FindIdempotency(composite_key, hash)) return {*record};
   if (frozen_count_.load(std::memory_order_acquire) > 0) {
@@ -119,6 +125,17 @@ Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
       if (const auto* record = (*it)->FindIdempotency(composite_key, hash)) return {*record};
     }
   }
+  // Read after the tails: a tail dropped since the answers were read moved its keys into the
+  // durable index behind their back, and is counted here before it leaves frozen_.
+  if (answers != nullptr &&
+      answers->tails_dropped() == tails_dropped_.load(std::memory_order_acquire)) {
+    if (const auto* answer = answers->Find(composite_key, hash)) return *answer;
+  }
+  return DurableIdempotency(composite_key);
+}
+
+Result<std::optional<IdempotencyRecord>> DerivedIndex::DurableIdempotency(
+    std::string_view composite_key) const {
   std::string value;
   rocksdb::Status read =
       store_.db()->Get(rocksdb::ReadOptions(), store_.idempotency(),
@@ -130,6 +147,79 @@ Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
     return Status::Corruption("an idempotency record is malformed");
   }
   return std::optional<IdempotencyRecord>(record);
+}
+
+namespace {
+
+/// Reads `keys` (as stored) in one MultiGet and passes each found value, or nullopt for a
+/// missing key, to `answer`; keys it could not read are skipped.
+template <typename Answer>
+void MultiRead(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+               std::vector<rocksdb::Slice>& keys, Answer answer) {
+  if (keys.empty()) return;
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db->MultiGet(rocksdb::ReadOptions(), family, keys.size(), keys.data(), values.data(),
+               statuses.data());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      answer(i, std::optional<std::string_view>());
+    } else if (statuses[i].ok()) {
+      answer(i, std::optional<std::string_view>(values[i].ToStringView()));
+    }
+    // Otherwise no answer: the lookup itself reads again and reports the error.
+  }
+}
+
+}  // namespace
+
+void DerivedIndex::PrefetchIdempotency(std::span<const std::string_view> composite_keys,
+                                       IdempotencyAnswers* answers) const {
+  // Counted before the read, so a tail dropped during it invalidates the answers.
+  answers->Clear(tails_dropped_.load(std::memory_order_acquire));
+  std::vector<rocksdb::Slice> keys;
+  std::vector<KeyHash> hashes;
+  for (std::string_view key : composite_keys.first(std::min(composite_keys.size(), kAnswersMax))) {
+    const KeyHash hash = HashKey(key);
+    if (active_->FindIdempotency(key, hash) != nullptr) continue;
+    keys.emplace_back(key.data(), key.size());
+    hashes.push_back(hash);
+  }
+  MultiRead(store_.db(), store_.idempotency(), keys,
+            [&](std::size_t i, std::optional<std::string_view> value) {
+              std::string_view key(keys[i].data(), keys[i].size());
+              IdempotencyRecord record;
+              if (!value) {
+                answers->Add(key, hashes[i], std::nullopt);
+              } else if (DecodeIdempotencyRecord(*value, &record)) {
+                answers->Add(key, hashes[i], record);
+              }
+            });
+}
+
+void DerivedIndex::PrefetchStreams(std::span<const std::string_view> streams,
+                                   StreamAnswers* answers) const {
+  answers->Clear(tails_dropped_.load(std::memory_order_acquire));
+  std::vector<std::string> head_keys;
+  std::vector<std::string_view> names;
+  std::vector<KeyHash> hashes;
+  for (std::string_view stream : streams.first(std::min(streams.size(), kAnswersMax))) {
+    if (!names.empty() && names.back() == stream) continue;  // An order's events come together.
+    const KeyHash hash = HashKey(stream);
+    if (active_->LastVersion(stream, hash)) continue;
+    head_keys.push_back(StreamHeadKey(stream));
+    names.push_back(stream);
+    hashes.push_back(hash);
+  }
+  std::vector<rocksdb::Slice> keys(head_keys.begin(), head_keys.end());
+  MultiRead(store_.db(), store_.streams(), keys,
+            [&](std::size_t i, std::optional<std::string_view> value) {
+              if (!value) {
+                answers->Add(names[i], hashes[i], StreamVersion{});
+              } else if (value->size() == 16) {
+                answers->Add(names[i], hashes[i], StreamVersion{GetBigEndian64(value->data())});
+              }
+            });
 }
 
 void DerivedIndex::AddEvent(std::string_view stream, StreamVersion version,
@@ -252,6 +342,7 @@ void DerivedIndex::FlushLoop() {
     }
     {
       std::unique_lock tails(tails_mutex_);
+      tails_dropped_.fetch_add(1, std::memory_order_release);
       frozen_.pop_front();
       frozen_count_.store(frozen_.size(), std::memory_order_release);
     }
@@ -285,6 +376,7 @@ Status DerivedIndex::FlushAll() {
     Status written = WriteOut(*next);
     if (!written.ok()) return written;
     std::unique_lock tails(tails_mutex_);
+    tails_dropped_.fetch_add(1, std::memory_order_release);
     frozen_.pop_front();
     frozen_count_.store(frozen_.size(), std::memory_order_release);
   }

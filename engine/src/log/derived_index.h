@@ -20,10 +20,13 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "ledger/engine/log.h"
+#include "log/durable_answers.h"
 #include "log/index_tail.h"
 #include "log/log_store.h"
 
@@ -49,8 +52,17 @@ class DerivedIndex {
   // ---- Writer thread ----
   // The writer is the only thread that changes the active tail, so its own lookups read it
   // without the lock; they take it only to read the frozen tails, which the flusher drops.
-  Result<StreamVersion> WriterLastVersion(std::string_view stream) const;
-  Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view composite_key) const;
+  /// `answers`, when given, may stand in for the durable index (see DurableAnswers).
+  Result<StreamVersion> WriterLastVersion(std::string_view stream,
+                                          const StreamAnswers* answers = nullptr) const;
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(
+      std::string_view composite_key, const IdempotencyAnswers* answers = nullptr) const;
+  /// Reads the durable records of the keys not in the active tail, in one batched read, into
+  /// `answers` (at most kAnswersMax keys). A key it cannot read is left out.
+  void PrefetchIdempotency(std::span<const std::string_view> composite_keys,
+                           IdempotencyAnswers* answers) const;
+  /// Likewise for the last versions of streams.
+  void PrefetchStreams(std::span<const std::string_view> streams, StreamAnswers* answers) const;
   void AddEvent(std::string_view stream, StreamVersion version, SequenceNumber sequence);
   void AddIdempotency(std::string_view composite_key, const IdempotencyRecord& record);
   void ExtendIdempotency(std::string_view composite_key);
@@ -75,6 +87,7 @@ class DerivedIndex {
  private:
   std::optional<StreamVersion> FrozenLastVersion(std::string_view stream, KeyHash hash) const;
   Result<StreamVersion> DurableLastVersion(std::string_view stream) const;
+  Result<std::optional<IdempotencyRecord>> DurableIdempotency(std::string_view composite_key) const;
   Status DurableStreamEntries(std::string_view stream, StreamVersion low, StreamVersion high,
                               std::vector<StreamEntry>* out) const;
   Status WriteOut(const IndexTail& tail);
@@ -89,6 +102,8 @@ class DerivedIndex {
   std::deque<std::shared_ptr<const IndexTail>> frozen_;
   /// frozen_.size(), so the writer skips the lock when nothing is frozen.
   std::atomic<std::size_t> frozen_count_{0};
+  /// Frozen tails dropped so far (after their files were ingested).
+  std::atomic<std::uint64_t> tails_dropped_{0};
 
   mutable std::mutex flush_mutex_;
   std::condition_variable flush_wake_;

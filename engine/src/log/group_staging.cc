@@ -52,16 +52,36 @@ Status GroupStaging::Fail(Status failure) {
 }
 
 Result<StreamVersion> GroupStaging::CurrentVersion(std::string_view stream) {
-  Result<StreamVersion> version = log_.index_->WriterLastVersion(stream);
+  Result<StreamVersion> version = log_.index_->WriterLastVersion(stream, &log_.stream_answers_);
   if (!version.ok()) return Fail(version.status());
   return version;
 }
 
 Result<std::optional<IdempotencyRecord>> GroupStaging::FindIdempotency(std::string_view scope,
                                                                        std::string_view key) {
-  auto record = log_.index_->FindIdempotency(IdempotencyKey(scope, key));
+  auto record =
+      log_.index_->FindIdempotency(IdempotencyKey(scope, key), &log_.idempotency_answers_);
   if (!record.ok()) return Fail(record.status());
   return record;
+}
+
+void GroupStaging::PrefetchIdempotency(std::span<const ScopedKey> keys) {
+  std::string arena;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset, size in `arena`
+  for (const ScopedKey& scoped : keys.first(std::min(keys.size(), kAnswersMax))) {
+    if (scoped.key.empty()) continue;
+    const std::size_t offset = arena.size();
+    AppendIdempotencyKey(scoped.scope, scoped.key, &arena);
+    spans.emplace_back(offset, arena.size() - offset);
+  }
+  std::vector<std::string_view> composite_keys;
+  composite_keys.reserve(spans.size());
+  for (auto [offset, size] : spans) composite_keys.emplace_back(arena.data() + offset, size);
+  log_.index_->PrefetchIdempotency(composite_keys, &log_.idempotency_answers_);
+}
+
+void GroupStaging::PrefetchStreams(std::span<const std::string_view> streams) {
+  log_.index_->PrefetchStreams(streams, &log_.stream_answers_);
 }
 
 Result<AppendResult> GroupStaging::CheckVersions(std::span<const EventDraft> events,
@@ -99,7 +119,7 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
   composite_key.clear();
   if (!header.idempotency_key.empty()) {
     AppendIdempotencyKey(header.idempotency_scope, header.idempotency_key, &composite_key);
-    auto found = log_.index_->FindIdempotency(composite_key);
+    auto found = log_.index_->FindIdempotency(composite_key, &log_.idempotency_answers_);
     if (!found.ok()) return Fail(found.status());
     if (found->has_value()) {
       const IdempotencyRecord& record = **found;

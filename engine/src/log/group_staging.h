@@ -22,6 +22,8 @@ class GroupStaging final : public StagingBatch {
                                                            std::string_view key) override;
   Result<AppendResult> StageCommand(const CommandHeader& header,
                                     std::span<const EventDraft> events) override;
+  void PrefetchIdempotency(std::span<const ScopedKey> keys) override;
+  void PrefetchStreams(std::span<const std::string_view> streams) override;
   ChainPoint StagedHead() const override {
     return ChainPoint{SequenceNumber{log_.next_sequence_.value - 1}, log_.staged_hash_};
   }

@@ -38,6 +38,11 @@ void FlatSlots::Insert(KeyHash hash, std::uint32_t index) {
   ++used_;
 }
 
+void FlatSlots::Clear() {
+  std::fill(slots_.begin(), slots_.end(), 0);
+  used_ = 0;
+}
+
 void FlatSlots::Place(std::uint64_t slot) {
   std::size_t at = (slot >> 32) & mask_;
   while (slots_[at] != 0) at = (at + 1) & mask_;

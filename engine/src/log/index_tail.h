@@ -64,6 +64,8 @@ class FlatSlots {
   }
   /// Adds a key known to be absent.
   void Insert(KeyHash hash, std::uint32_t index);
+  /// Forgets every key, keeping the capacity.
+  void Clear();
 
  private:
   static std::uint32_t Tag(KeyHash hash) { return static_cast<std::uint32_t>(hash.value >> 32); }

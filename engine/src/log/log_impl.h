@@ -113,6 +113,9 @@ class LogImpl final : public Log {
   Hash256 staged_hash_{};
   std::int64_t last_recorded_at_us_ = 0;
   EventRecordBuilder record_builder_;
+  // Durable index entries read ahead of the commands that need them.
+  IdempotencyAnswers idempotency_answers_;
+  StreamAnswers stream_answers_;
 
   // Queue from callers to the writer, and the one-group hand-off from the writer to the
   // commit thread, under one mutex.

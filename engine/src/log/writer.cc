@@ -15,6 +15,10 @@ namespace {
 /// Jobs queued before the writer, with a group waiting for the busy commit thread, is woken
 /// to stage them.
 constexpr std::size_t kStageEagerlyJobs = 16;
+/// Commands whose idempotency keys are read from the durable index together.
+constexpr std::size_t kPrefetchCommands = 256;
+/// Below this many commands in a job, each key is read on its own.
+constexpr std::size_t kPrefetchCommandsMin = 8;
 /// Groups of at most this many jobs are completed on the commit thread (CommitLoop).
 constexpr std::size_t kCompleteHereJobsMax = 2;
 
@@ -35,7 +39,20 @@ class AppendJob final : public WriteJob {
 
   void Stage(StagingBatch& batch) override {
     results_.reserve(requests_.size());
+    std::vector<ScopedKey> ahead;
+    std::vector<std::string_view> streams;
     for (std::size_t i = 0; i < requests_.size(); ++i) {
+      if (i % kPrefetchCommands == 0 && requests_.size() >= kPrefetchCommandsMin) {
+        // Read the durable entries of the next keys and streams together, not one read each.
+        ahead.clear();
+        streams.clear();
+        for (std::size_t j = i; j < std::min(i + kPrefetchCommands, requests_.size()); ++j) {
+          ahead.push_back({requests_[j].idempotency_scope, requests_[j].idempotency_key});
+          streams.push_back(requests_[j].event.stream);
+        }
+        batch.PrefetchIdempotency(ahead);
+        batch.PrefetchStreams(streams);
+      }
       const AppendRequest& request = requests_[i];
       CommandHeader header{request.metadata, request.idempotency_scope, request.idempotency_key,
                            fingerprints_[i]};

@@ -4,8 +4,9 @@
 // The writer thread calls Stage() for each queued job in arrival order, against a
 // StagingBatch that sees every event staged before it (even those not yet durable), so
 // decisions made in Stage() are serializable. Stage() must not block, do I/O of its own or
-// throw. Complete() is called exactly once, from the log's commit thread, after the group's
-// fsync (sync durability) or WAL write (async) succeeded, or with the failure that stopped it.
+// throw. Complete() is called exactly once, from the log's commit or completion thread (in
+// job order either way), after the group's fsync (sync durability) or WAL write (async)
+// succeeded, or with the failure that stopped it.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,12 @@ struct CommandHeader {
   Fingerprint fingerprint{};
 };
 
+/// An idempotency key as a command carries it.
+struct ScopedKey {
+  std::string_view scope;
+  std::string_view key;
+};
+
 /// The group commit being built. Used only by the writer thread, inside WriteJob::Stage().
 class StagingBatch {
  public:
@@ -51,6 +58,12 @@ class StagingBatch {
   /// nothing and says why. A Status failure means storage failed (the log stops writing).
   virtual Result<AppendResult> StageCommand(const CommandHeader& header,
                                             std::span<const EventDraft> events) = 0;
+  /// Optional: the keys of the commands about to be staged, so that their lookups in the
+  /// durable index are made together, in one batched read, rather than one read each.
+  /// Lookups are exact with or without it; it only makes them cheaper.
+  virtual void PrefetchIdempotency(std::span<const ScopedKey> keys) { (void)keys; }
+  /// Likewise for the streams the commands about to be staged write to.
+  virtual void PrefetchStreams(std::span<const std::string_view> streams) { (void)streams; }
   /// The last event staged so far, in this group or before it (durable or not): its sequence
   /// and hash. A job that records derived state (the domain's snapshot) names its position.
   virtual ChainPoint StagedHead() const = 0;
