@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -18,6 +19,11 @@ namespace ledger {
 namespace {
 
 using domain::ResultCode;
+
+/// Commands whose idempotency keys are read from the log's durable index together, and the
+/// fewest in a batch for which that is worth it.
+constexpr std::size_t kPrefetchCommands = 256;
+constexpr std::size_t kPrefetchCommandsMin = 8;
 
 CommandResult Rejected(ResultCode code, std::string message) {
   CommandResult result;
@@ -57,7 +63,17 @@ class CommandJob final : public WriteJob {
       impl_.state.ids.Settle();
     }
     results_.reserve(requests_.size());
+    std::vector<ScopedKey> ahead;
     for (std::size_t i = 0; i < requests_.size(); ++i) {
+      if (i % kPrefetchCommands == 0 && requests_.size() >= kPrefetchCommandsMin) {
+        // Read the durable records of the next keys together, not one read each.
+        ahead.clear();
+        for (std::size_t j = i; j < std::min(i + kPrefetchCommands, requests_.size()); ++j) {
+          ahead.push_back(
+              {domain::IdempotencyScopeOf(requests_[j].command), requests_[j].idempotency_key});
+        }
+        batch.PrefetchIdempotency(ahead);
+      }
       bool storage_failed = false;
       CommandResult result = impl_.StageOne(batch, requests_[i], fingerprints_[i], &storage_failed);
       if (storage_failed) return;  // The group fails; Complete() says why.
