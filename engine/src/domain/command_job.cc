@@ -135,7 +135,13 @@ class SnapshotJob final : public WriteJob {
       { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
       const auto writing = std::chrono::steady_clock::now();
       Status written = domain::WriteSnapshotFile(*copy, position, impl.snapshot_temp_path());
-      copy.reset();  // The live state's tables are its own again.
+      {
+        // The live state's tables are its own again. Dropped under the state's lock: the
+        // writer, which applies events under it, then sees a table's copy count fall to one
+        // only after this thread's reads of it (happens-before), and may write in place.
+        std::unique_lock released(impl.state_mutex);
+        copy.reset();
+      }
       impl.ids_unsettled.store(true);
       impl.logger->info("domain snapshot at sequence {} written in {} ms", position.sequence.value,
                         std::chrono::duration_cast<std::chrono::milliseconds>(
