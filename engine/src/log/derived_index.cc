@@ -20,7 +20,12 @@ constexpr std::size_t kFrozenTailsMax = 2;
 Status WriteSortedFile(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
                        const std::string& path,
                        const std::function<Status(const IndexTail::RowSink&)>& emit) {
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db->GetOptions(family), family);
+  rocksdb::Options options = db->GetOptions(family);
+  // Not compressed (log_store.cc): the writer would otherwise use the family's bottommost
+  // compression, as an ingested file may land on the bottommost level.
+  options.compression = rocksdb::kNoCompression;
+  options.bottommost_compression = rocksdb::kDisableCompressionOption;
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, family);
   Status status = FromRocks(writer.Open(path), "opening an index file");
   if (status.ok()) {
     status = emit([&writer](std::string_view key, std::string_view value) {

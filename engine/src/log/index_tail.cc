@@ -12,12 +12,45 @@ namespace ledger::log {
 namespace {
 
 /// Entry indexes sorted by the bytes `key_of(index)` names.
+///
+/// A tail's keys share long prefixes (a platform's name, "order/"), so comparing them byte by
+/// byte reaches far into each key, at a random place in memory. Instead each entry gets the 8
+/// bytes that follow the prefix all keys share, big-endian (zero-padded past a key's end), in
+/// one contiguous array: nearly every comparison is settled there; ties fall back to the keys.
 template <typename KeyOf>
 std::vector<std::uint32_t> SortedByKey(std::size_t count, KeyOf key_of) {
+  std::size_t shared = 0;
+  if (count > 0) {
+    const std::string_view first = key_of(0);
+    shared = first.size();
+    for (std::uint32_t i = 1; i < count && shared > 0; ++i) {
+      const std::string_view key = key_of(i);
+      const std::size_t limit = std::min(shared, key.size());
+      std::size_t same = 0;
+      while (same < limit && key[same] == first[same]) ++same;
+      shared = same;
+    }
+  }
+  struct Item {
+    std::uint64_t next_bytes;
+    std::uint32_t index;
+  };
+  std::vector<Item> items(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::string_view key = key_of(i);
+    std::uint64_t next_bytes = 0;
+    for (std::size_t b = 0; b < 8; ++b) {
+      const std::size_t at = shared + b;
+      next_bytes = next_bytes << 8 | (at < key.size() ? static_cast<unsigned char>(key[at]) : 0);
+    }
+    items[i] = Item{next_bytes, i};
+  }
+  std::sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+    if (a.next_bytes != b.next_bytes) return a.next_bytes < b.next_bytes;
+    return key_of(a.index) < key_of(b.index);
+  });
   std::vector<std::uint32_t> order(count);
-  for (std::uint32_t i = 0; i < count; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return key_of(a) < key_of(b); });
+  for (std::uint32_t i = 0; i < count; ++i) order[i] = items[i].index;
   return order;
 }
 
@@ -156,14 +189,19 @@ Status IndexTail::SortedStreamRows(const RowSink& sink) const {
   auto order =
       SortedByKey(streams_.size(), [&](std::uint32_t i) { return KeyAt(streams_[i].name); });
   std::vector<std::uint64_t> sequences;
+  // One buffer each for the rows' keys and values, reused: writing a tail out allocates
+  // nothing per row.
   std::string key;
   std::string value;
   for (std::uint32_t index : order) {
     const Stream& run = streams_[index];
-    const std::string_view name = KeyAt(run.name);
     StreamSequences(run, &sequences);
+    key.assign(KeyAt(run.name));
+    key.push_back('\0');  // StreamPrefix (keys.h)
+    const std::size_t prefix = key.size();
     for (std::size_t i = 0; i < sequences.size(); ++i) {
-      key = StreamKey(name, StreamVersion{run.first_version + i});
+      key.resize(prefix);
+      PutBigEndian64(&key, run.first_version + i);
       value.clear();
       PutBigEndian64(&value, sequences[i]);
       Status status = sink(key, value);
@@ -171,7 +209,8 @@ Status IndexTail::SortedStreamRows(const RowSink& sink) const {
     }
     // The head row sorts after every version: a later file's head row shadows this one, so a
     // point lookup (with its bloom filter) finds a stream's last version.
-    key = StreamHeadKey(name);
+    key.resize(prefix);
+    PutBigEndian64(&key, kStreamHeadVersion);
     value.clear();
     PutBigEndian64(&value, run.first_version + run.event_count - 1);
     PutBigEndian64(&value, sequences.back());
@@ -184,9 +223,12 @@ Status IndexTail::SortedStreamRows(const RowSink& sink) const {
 Status IndexTail::SortedIdempotencyRows(const RowSink& sink) const {
   auto order =
       SortedByKey(idempotency_.size(), [&](std::uint32_t i) { return KeyAt(idempotency_[i].key); });
+  std::string value;
   for (std::uint32_t index : order) {
     const Idempotency& entry = idempotency_[index];
-    Status status = sink(KeyAt(entry.key), EncodeIdempotencyRecord(entry.record));
+    value.clear();
+    AppendIdempotencyRecord(entry.record, &value);
+    Status status = sink(KeyAt(entry.key), value);
     if (!status.ok()) return status;
   }
   return Status::Ok();

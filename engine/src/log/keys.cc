@@ -79,12 +79,16 @@ void AppendIdempotencyKey(std::string_view scope, std::string_view key, std::str
 
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {
   std::string value;
-  value.reserve(36);
-  PutBigEndian64(&value, record.first_sequence.value);
-  PutBigEndian64(&value, record.first_version.value);
-  PutBigEndian32(&value, record.event_count);
-  value.append(reinterpret_cast<const char*>(record.fingerprint.data()), record.fingerprint.size());
+  AppendIdempotencyRecord(record, &value);
   return value;
+}
+
+void AppendIdempotencyRecord(const IdempotencyRecord& record, std::string* out) {
+  out->reserve(out->size() + 36);
+  PutBigEndian64(out, record.first_sequence.value);
+  PutBigEndian64(out, record.first_version.value);
+  PutBigEndian32(out, record.event_count);
+  out->append(reinterpret_cast<const char*>(record.fingerprint.data()), record.fingerprint.size());
 }
 
 bool DecodeIdempotencyRecord(std::string_view value, IdempotencyRecord* out) {

@@ -57,6 +57,8 @@ std::string IdempotencyKey(std::string_view scope, std::string_view key);
 /// Appends IdempotencyKey(scope, key) to `out`.
 void AppendIdempotencyKey(std::string_view scope, std::string_view key, std::string* out);
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record);
+/// Appends EncodeIdempotencyRecord(record) to `out`.
+void AppendIdempotencyRecord(const IdempotencyRecord& record, std::string* out);
 bool DecodeIdempotencyRecord(std::string_view value, IdempotencyRecord* out);
 
 std::string EncodeHead(const ChainPoint& head);

@@ -65,9 +65,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(std::string_view family,
     // answer cheaply. Keep them in memory with the table readers (about 1.25 bytes a key)
     // rather than in the block cache, where event reads would evict them.
     table.cache_index_and_filter_blocks = false;
-    // Their files are written by the log's index flusher on the write path's machine and
-    // rewritten by compaction anyway (random keys): compress only the bottommost level,
-    // where entries settle, not every file on its way down.
+    // The flusher's files are ingested on the write path's machine and rewritten by
+    // compaction anyway (random keys): they are written uncompressed (derived_index.cc), and
+    // only the bottommost level, where entries settle, is compressed.
     options.compression = rocksdb::kNoCompression;
     options.bottommost_compression = BestCompression();
   }

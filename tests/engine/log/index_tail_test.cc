@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -112,6 +114,35 @@ TEST(IndexTailTest, RowsComeInKeyOrderWithOneHeadRowPerStream) {
   });
   EXPECT_EQ(stopped.code(), StatusCode::kIoError);
   EXPECT_EQ(calls, 1);
+}
+
+TEST(IndexTailTest, IdempotencyRowsAreInBytewiseOrderWhateverPrefixesTheKeysShare) {
+  // Keys that share long prefixes, that are prefixes of one another, and that hold 0x00 (the
+  // scope separator) and high bytes: the order must be std::string's, every key once.
+  std::mt19937_64 random(20261121);
+  const std::string alphabet(
+      "\0\x01"
+      "ab\x7f\x80\xff",
+      7);
+  std::set<std::string> keys;
+  for (int i = 0; i < 3000; ++i) {
+    std::string key = i % 3 == 0 ? "" : std::string("platform-1\0k", 12);
+    const std::size_t length = 1 + random() % 12;
+    for (std::size_t j = 0; j < length; ++j) key.push_back(alphabet[random() % alphabet.size()]);
+    keys.insert(key);
+  }
+  keys.insert(std::string("platform-1\0k", 12));  // A prefix of many others.
+  IndexTail tail(16);
+  for (const std::string& key : keys) {
+    tail.AddIdempotency(key, HashKey(key), IdempotencyRecord{SequenceNumber{1}, {}, 1, {}});
+  }
+  std::vector<std::string> rows;
+  ASSERT_TRUE(tail.SortedIdempotencyRows([&](std::string_view key, std::string_view) {
+                    rows.emplace_back(key);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(rows, std::vector<std::string>(keys.begin(), keys.end()));
 }
 
 }  // namespace
