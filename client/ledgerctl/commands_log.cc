@@ -1,9 +1,9 @@
 #include "commands_log.h"
 
+#include <atomic>
 #include <future>
 #include <iostream>
 #include <memory>
-#include <mutex>
 
 #include "events.h"
 
@@ -71,9 +71,18 @@ int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
     const auto* head = stats.body<p::Events>();
     from = head != nullptr ? head->head_sequence() + 1 : 1;
   }
-  std::promise<int> finished;
-  std::once_flag once;
-  std::uint64_t printed = 0;
+  // The handler runs on the client's thread and may still be returning after this function
+  // has: what it touches after answering lives on the heap, owned by the handler.
+  struct TailState {
+    std::promise<int> finished;
+    std::atomic<bool> answered{false};
+    std::uint64_t printed = 0;
+    void Answer(int exit_code) {
+      if (!answered.exchange(true)) finished.set_value(exit_code);
+    }
+  };
+  auto state = std::make_shared<TailState>();
+  std::future<int> finished = state->finished.get_future();
   const bool json = ctl.options.json;
   // Fixed widths: rows arrive one by one, so they cannot be measured first.
   static constexpr int kWidths[] = {9, 29, 21, 44, 8, 0};
@@ -93,11 +102,11 @@ int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
   if (!json) print_row(EventColumns());
   client->Send(
       p::RequestBody::Subscribe, [from](auto& b) { return p::CreateSubscribe(b, from).Union(); },
-      [&](client::Reply reply) {
+      [&ctl, state, json, count, print_row](client::Reply reply) {
         const auto* chunk = reply.body<p::SubscriptionEvents>();
         if (chunk == nullptr) {
           ctl.PrintError(reply.error());
-          std::call_once(once, [&] { finished.set_value(ctl.ExitCodeOf(reply)); });
+          state->Answer(ctl.ExitCodeOf(reply));
           return false;
         }
         for (const auto* event : Items(chunk->events())) {
@@ -106,16 +115,16 @@ int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
           } else {
             print_row(EventRow(*event));
           }
-          if (++printed == count) {
+          if (++state->printed == count) {
             std::cout.flush();
-            std::call_once(once, [&] { finished.set_value(kExitOk); });
+            state->Answer(kExitOk);
             return false;
           }
         }
         std::cout.flush();
         return true;
       });
-  return finished.get_future().get();
+  return finished.get();
 }
 
 void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
