@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -19,11 +18,6 @@ namespace ledger {
 namespace {
 
 using domain::ResultCode;
-
-/// Commands whose idempotency keys are read from the log's durable index together, and the
-/// fewest in a batch for which that is worth it.
-constexpr std::size_t kPrefetchCommands = 256;
-constexpr std::size_t kPrefetchCommandsMin = 8;
 
 CommandResult Rejected(ResultCode code, std::string message) {
   CommandResult result;
@@ -65,10 +59,10 @@ class CommandJob final : public WriteJob {
     results_.reserve(requests_.size());
     std::vector<ScopedKey> ahead;
     for (std::size_t i = 0; i < requests_.size(); ++i) {
-      if (i % kPrefetchCommands == 0 && requests_.size() >= kPrefetchCommandsMin) {
+      if (auto run = PrefetchRun::Before(i, requests_.size()); !run.empty()) {
         // Read the durable records of the next keys together, not one read each.
         ahead.clear();
-        for (std::size_t j = i; j < std::min(i + kPrefetchCommands, requests_.size()); ++j) {
+        for (std::size_t j = run.begin; j < run.end; ++j) {
           ahead.push_back(
               {domain::IdempotencyScopeOf(requests_[j].command), requests_[j].idempotency_key});
         }

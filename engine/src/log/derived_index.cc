@@ -102,9 +102,7 @@ Result<StreamVersion> DerivedIndex::WriterLastVersion(std::string_view stream,
     std::shared_lock lock(tails_mutex_);
     if (auto version = FrozenLastVersion(stream, hash)) return *version;
   }
-  // Read after the tails, as in FindIdempotency.
-  if (answers != nullptr &&
-      answers->tails_dropped() == tails_dropped_.load(std::memory_order_acquire)) {
+  if (AnswersHold(answers)) {
     if (const StreamVersion* answer = answers->Find(stream, hash)) return *answer;
   }
   return DurableLastVersion(stream);
@@ -130,10 +128,7 @@ Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
       if (const auto* record = (*it)->FindIdempotency(composite_key, hash)) return {*record};
     }
   }
-  // Read after the tails: a tail dropped since the answers were read moved its keys into the
-  // durable index behind their back, and is counted here before it leaves frozen_.
-  if (answers != nullptr &&
-      answers->tails_dropped() == tails_dropped_.load(std::memory_order_acquire)) {
+  if (AnswersHold(answers)) {
     if (const auto* answer = answers->Find(composite_key, hash)) return *answer;
   }
   return DurableIdempotency(composite_key);
@@ -259,11 +254,23 @@ void DerivedIndex::FreezeIfFull() {
   });
   {
     std::unique_lock lock(tails_mutex_);
-    frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
-    frozen_count_.store(frozen_.size(), std::memory_order_release);
-    active_ = std::make_unique<IndexTail>(tail_events_max_);
+    FreezeActive();
   }
   flush_wake_.notify_all();
+}
+
+void DerivedIndex::FreezeActive() {
+  frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
+  frozen_count_.store(frozen_.size(), std::memory_order_release);
+  active_ = std::make_unique<IndexTail>(tail_events_max_);
+}
+
+void DerivedIndex::DropOldestFrozen() {
+  // Counted before the tail leaves: lookups that miss the tails then know that answers read
+  // before this may be stale (AnswersHold).
+  tails_dropped_.fetch_add(1, std::memory_order_release);
+  frozen_.pop_front();
+  frozen_count_.store(frozen_.size(), std::memory_order_release);
 }
 
 void DerivedIndex::OnDurable(SequenceNumber head) {
@@ -347,9 +354,7 @@ void DerivedIndex::FlushLoop() {
     }
     {
       std::unique_lock tails(tails_mutex_);
-      tails_dropped_.fetch_add(1, std::memory_order_release);
-      frozen_.pop_front();
-      frozen_count_.store(frozen_.size(), std::memory_order_release);
+      DropOldestFrozen();
     }
     frozen_drained_.notify_all();
   }
@@ -365,11 +370,7 @@ Status DerivedIndex::FlushAll() {
   if (flusher_.joinable()) flusher_.join();
   {
     std::unique_lock tails(tails_mutex_);
-    if (!active_->empty()) {
-      frozen_.push_back(std::shared_ptr<const IndexTail>(std::move(active_)));
-      frozen_count_.store(frozen_.size(), std::memory_order_release);
-      active_ = std::make_unique<IndexTail>(tail_events_max_);
-    }
+    if (!active_->empty()) FreezeActive();
   }
   while (true) {
     std::shared_ptr<const IndexTail> next;
@@ -381,9 +382,7 @@ Status DerivedIndex::FlushAll() {
     Status written = WriteOut(*next);
     if (!written.ok()) return written;
     std::unique_lock tails(tails_mutex_);
-    tails_dropped_.fetch_add(1, std::memory_order_release);
-    frozen_.pop_front();
-    frozen_count_.store(frozen_.size(), std::memory_order_release);
+    DropOldestFrozen();
   }
   std::lock_guard lock(flush_mutex_);
   stopping_ = false;

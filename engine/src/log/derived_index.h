@@ -91,6 +91,18 @@ class DerivedIndex {
   Status DurableStreamEntries(std::string_view stream, StreamVersion low, StreamVersion high,
                               std::vector<StreamEntry>* out) const;
   Status WriteOut(const IndexTail& tail);
+  /// Moves the active tail to the frozen ones and starts an empty one. REQUIRES: tails_mutex_.
+  void FreezeActive();
+  /// Drops the oldest frozen tail (its files are ingested). REQUIRES: tails_mutex_.
+  void DropOldestFrozen();
+  /// Whether `answers` still stand for the durable index: none was dropped since they were
+  /// read. Called after the tails were checked: a tail dropped since moved its entries into
+  /// the durable index behind the answers' back, and was counted before it left frozen_.
+  template <typename Answer>
+  bool AnswersHold(const DurableAnswers<Answer>* answers) const {
+    return answers != nullptr &&
+           answers->tails_dropped() == tails_dropped_.load(std::memory_order_acquire);
+  }
   void FlushLoop();
 
   LogStore& store_;

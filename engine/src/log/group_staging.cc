@@ -68,7 +68,7 @@ Result<std::optional<IdempotencyRecord>> GroupStaging::FindIdempotency(std::stri
 void GroupStaging::PrefetchIdempotency(std::span<const ScopedKey> keys) {
   std::string arena;
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset, size in `arena`
-  for (const ScopedKey& scoped : keys.first(std::min(keys.size(), kAnswersMax))) {
+  for (const ScopedKey& scoped : keys) {
     if (scoped.key.empty()) continue;
     const std::size_t offset = arena.size();
     AppendIdempotencyKey(scoped.scope, scoped.key, &arena);

@@ -15,10 +15,6 @@ namespace {
 /// Jobs queued before the writer, with a group waiting for the busy commit thread, is woken
 /// to stage them.
 constexpr std::size_t kStageEagerlyJobs = 16;
-/// Commands whose idempotency keys are read from the durable index together.
-constexpr std::size_t kPrefetchCommands = 256;
-/// Below this many commands in a job, each key is read on its own.
-constexpr std::size_t kPrefetchCommandsMin = 8;
 /// Groups of at most this many jobs are completed on the commit thread (CommitLoop).
 constexpr std::size_t kCompleteHereJobsMax = 2;
 
@@ -42,11 +38,11 @@ class AppendJob final : public WriteJob {
     std::vector<ScopedKey> ahead;
     std::vector<std::string_view> streams;
     for (std::size_t i = 0; i < requests_.size(); ++i) {
-      if (i % kPrefetchCommands == 0 && requests_.size() >= kPrefetchCommandsMin) {
+      if (auto run = PrefetchRun::Before(i, requests_.size()); !run.empty()) {
         // Read the durable entries of the next keys and streams together, not one read each.
         ahead.clear();
         streams.clear();
-        for (std::size_t j = i; j < std::min(i + kPrefetchCommands, requests_.size()); ++j) {
+        for (std::size_t j = run.begin; j < run.end; ++j) {
           ahead.push_back({requests_[j].idempotency_scope, requests_[j].idempotency_key});
           streams.push_back(requests_[j].event.stream);
         }

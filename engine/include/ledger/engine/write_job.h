@@ -43,6 +43,21 @@ struct ScopedKey {
   std::string_view key;
 };
 
+/// The commands, of a job's `count`, whose keys the job hands to PrefetchIdempotency (and
+/// PrefetchStreams) just before staging command `next`: [begin, end), empty when none. Runs of
+/// 256 commands; jobs under 8 commands read each key on its own.
+struct PrefetchRun {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  static PrefetchRun Before(std::size_t next, std::size_t count) {
+    constexpr std::size_t kCommands = 256;
+    constexpr std::size_t kJobCommandsMin = 8;
+    if (count < kJobCommandsMin || next % kCommands != 0) return {};
+    return {next, next + kCommands < count ? next + kCommands : count};
+  }
+  bool empty() const { return begin == end; }
+};
+
 /// The group commit being built. Used only by the writer thread, inside WriteJob::Stage().
 class StagingBatch {
  public:
