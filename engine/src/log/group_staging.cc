@@ -152,15 +152,12 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
     EventRecordBuilder& builder = log_.record_builder_;
     builder.Build(header, events[i], placement);
     const Hash256& hash = builder.hash();
-    // The record is envelope ‖ hash, put as two parts: no intermediate copy.
-    std::string key = EventKey(placement.sequence);
-    rocksdb::Slice value_parts[] = {
-        rocksdb::Slice(builder.envelope().data(), builder.envelope().size()),
-        rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size())};
-    rocksdb::Slice key_part(key);
-    rocksdb::Status put = group_.batch.Put(log_.store_->events(), rocksdb::SliceParts(&key_part, 1),
-                                           rocksdb::SliceParts(value_parts, 2));
-    if (!put.ok()) return Fail(FromRocks(put, "staging an event"));
+    log_.pack_.Add(placement.sequence, builder.envelope(),
+                   std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+    if (log_.pack_.full()) {
+      Status closed = log_.ClosePack(group_);
+      if (!closed.ok()) return Fail(closed);
+    }
     log_.index_->AddEvent(events[i].stream, placement.version, placement.sequence);
     log_.staged_hash_ = hash;
     group_.head = ChainPoint{placement.sequence, hash};

@@ -1,7 +1,7 @@
 // Key layouts of the log's column families, written as grammars, with their codecs.
 //
-//   events       key   := be64(sequence)
-//                value := event record (event_record.h)
+//   events       key   := be64(last sequence in the pack)
+//                value := pack of consecutive event records (event_pack.h)
 //   streams      key   := stream_name 0x00 be64(version)      stream_name has no 0x00 byte
 //                value := be64(sequence)
 //                key   := stream_name 0x00 be64(2^64 - 1)     the stream's head row: one per
@@ -35,7 +35,7 @@ inline constexpr std::string_view kMetadataFamily = "metadata";
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kHeadKey = "head";
 inline constexpr std::string_view kIndexCheckpointKey = "";
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 void PutBigEndian64(std::string* out, std::uint64_t value);
 void PutBigEndian32(std::string* out, std::uint32_t value);
@@ -43,7 +43,7 @@ std::uint64_t GetBigEndian64(const char* bytes);
 std::uint32_t GetBigEndian32(const char* bytes);
 
 std::string EventKey(SequenceNumber sequence);
-/// The sequence of an events key; false when the key is not 8 bytes.
+/// The sequence of an events key (the last event of its pack); false when not 8 bytes.
 bool ParseEventKey(std::string_view key, SequenceNumber* out);
 
 std::string StreamKey(std::string_view stream, StreamVersion version);

@@ -100,25 +100,18 @@ Status LogImpl::Recover() {
   // A group commit's events are written before or with its head, never after, so the head
   // names the last event unless a group never completed (its events past the head were never
   // acknowledged: drop them) or the database was damaged (name the sequences, refuse to open).
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
-  it->SeekToLast();
-  if (!it->status().ok()) return FromRocks(it->status(), "finding the last event");
-  SequenceNumber last;
-  if (it->Valid() && !ParseEventKey(it->key().ToStringView(), &last)) {
-    return Status::Corruption("the last events key is malformed");
-  }
+  auto cursor = std::make_unique<EventCursor>(store_->db(), store_->events());
+  cursor->SeekToLast();
+  if (!cursor->status().ok()) return cursor->status();
+  SequenceNumber last = cursor->Valid() ? cursor->sequence() : SequenceNumber{};
   if (last > head.sequence) {
-    it.reset();
+    cursor.reset();
     Status dropped = DropIncompleteGroup(head, last);
     if (!dropped.ok()) return dropped;
-    it.reset(store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
-    it->SeekToLast();
-    if (!it->status().ok()) return FromRocks(it->status(), "finding the last event");
-    last = SequenceNumber{};
-    if (it->Valid() && !ParseEventKey(it->key().ToStringView(), &last)) {
-      return Status::Corruption("the last events key is malformed");
-    }
+    cursor = std::make_unique<EventCursor>(store_->db(), store_->events());
+    cursor->SeekToLast();
+    if (!cursor->status().ok()) return cursor->status();
+    last = cursor->Valid() ? cursor->sequence() : SequenceNumber{};
   }
   if (last != head.sequence) {
     return Status::Corruption(fmt::format(
@@ -128,18 +121,18 @@ Status LogImpl::Recover() {
   if (head.sequence.value > 0) {
     const schema::Envelope* envelope = nullptr;
     std::string record;
-    Status shape = CopyAndCheckRecord(it->value().ToStringView(), &record, &envelope);
+    Status shape = CopyAndCheckRecord(cursor->record(), &record, &envelope);
     if (!shape.ok()) {
       return Status::Corruption(
           fmt::format("event {} (the head): {}", head.sequence.value, shape.message()));
     }
-    if (StoredHash(it->value().ToStringView()) != head.hash) {
+    if (StoredHash(record) != head.hash) {
       return Status::Corruption(
           fmt::format("the hash of event {} does not match the stored head", head.sequence.value));
     }
     last_recorded_at_us_ = envelope->recorded_at_us();
   }
-  it.reset();
+  cursor.reset();
   Status marked = CheckAgainstMarker(head);
   if (!marked.ok()) return marked;
 
@@ -172,8 +165,11 @@ Status LogImpl::DropIncompleteGroup(const ChainPoint& head, SequenceNumber last)
         "holds events up to {}",
         head.sequence.value, (*marker)->sequence.value, last.value));
   }
-  Result<RecordedEvent> first = ReadEvent(head.sequence.Next());
-  if (!first.ok() || first->envelope().previous_hash() == nullptr ||
+  EventCursor cursor(store_->db(), store_->events());
+  Result<RecordedEvent> first = ReadEvent(cursor, head.sequence.Next());
+  // Whole packs are dropped, so the first must begin right after the head (event_pack.h).
+  if (!first.ok() || cursor.pack().first() != head.sequence.Next() ||
+      first->envelope().previous_hash() == nullptr ||
       first->envelope().previous_hash()->size() != head.hash.size() ||
       !std::equal(head.hash.begin(), head.hash.end(), first->envelope().previous_hash()->begin())) {
     return Status::Corruption(fmt::format(
@@ -182,10 +178,13 @@ Status LogImpl::DropIncompleteGroup(const ChainPoint& head, SequenceNumber last)
         head.sequence.value, last.value));
   }
   rocksdb::WriteBatch drop;
-  for (std::uint64_t sequence = head.sequence.value + 1; sequence <= last.value; ++sequence) {
-    rocksdb::Status deleted = drop.Delete(store_->events(), EventKey(SequenceNumber{sequence}));
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  for (it->Seek(EventKey(head.sequence.Next())); it->Valid(); it->Next()) {
+    rocksdb::Status deleted = drop.Delete(store_->events(), it->key());
     if (!deleted.ok()) return FromRocks(deleted, "dropping an incomplete group commit");
   }
+  if (!it->status().ok()) return FromRocks(it->status(), "dropping an incomplete group commit");
   rocksdb::WriteOptions write;
   write.sync = true;
   Status written =
@@ -210,10 +209,11 @@ Status LogImpl::CheckAgainstMarker(const ChainPoint& head) {
         acknowledged.sequence.value, head.sequence.value));
   }
   if (acknowledged.sequence.value == 0) return Status::Ok();
-  std::string value;
-  rocksdb::Status read = store_->db()->Get(rocksdb::ReadOptions(), store_->events(),
-                                           EventKey(acknowledged.sequence), &value);
-  if (!read.ok() || value.size() <= kHashBytes || StoredHash(value) != acknowledged.hash) {
+  EventCursor cursor(store_->db(), store_->events());
+  cursor.Seek(acknowledged.sequence);
+  if (!cursor.status().ok()) return cursor.status();
+  if (!cursor.Valid() || cursor.sequence() != acknowledged.sequence ||
+      cursor.record().size() <= kHashBytes || StoredHash(cursor.record()) != acknowledged.hash) {
     return Status::Corruption(fmt::format("event {} differs from the one acknowledged as durable",
                                           acknowledged.sequence.value));
   }
@@ -221,15 +221,13 @@ Status LogImpl::CheckAgainstMarker(const ChainPoint& head) {
 }
 
 Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  EventCursor cursor(store_->db(), store_->events());
   std::string previous_key;
   std::string aligned;
-  for (it->Seek(EventKey(after.Next())); it->Valid(); it->Next()) {
-    SequenceNumber sequence;
-    if (!ParseEventKey(it->key().ToStringView(), &sequence) || sequence > head) break;
+  for (cursor.Seek(after.Next()); cursor.Valid() && cursor.sequence() <= head; cursor.Next()) {
+    const SequenceNumber sequence = cursor.sequence();
     const schema::Envelope* envelope = nullptr;
-    Status shape = CopyAndCheckRecord(it->value().ToStringView(), &aligned, &envelope);
+    Status shape = CopyAndCheckRecord(cursor.record(), &aligned, &envelope);
     if (!shape.ok()) {
       return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
     }
@@ -253,7 +251,7 @@ Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
     previous_key = composite;
     index_->AddIdempotency(std::move(composite), record);
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "rebuilding the index tail");
+  if (!cursor.status().ok()) return cursor.status();
   index_->OnDurable(head);
   if (index_->tail_events() >= options_.index_tail_events_max) return index_->FlushAll();
   return Status::Ok();
@@ -303,45 +301,40 @@ Result<std::vector<RecordedEvent>> LogImpl::ReadRange(SequenceNumber from,
   max_count = std::min(max_count, limits::kReadEventsMax);
   std::vector<RecordedEvent> events;
   if (from.value == 0) from = SequenceNumber{1};
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->events()));
+  EventCursor cursor(store_->db(), store_->events());
   SequenceNumber expected = from;
-  for (it->Seek(EventKey(from)); it->Valid() && events.size() < max_count; it->Next()) {
-    SequenceNumber sequence;
-    if (!ParseEventKey(it->key().ToStringView(), &sequence)) {
-      return Status::Corruption("an events key is malformed");
-    }
+  for (cursor.Seek(from); cursor.Valid() && events.size() < max_count; cursor.Next()) {
+    const SequenceNumber sequence = cursor.sequence();
     if (sequence > visible) break;
     if (sequence != expected) {
       return Status::Corruption(fmt::format("event {} is missing from the log", expected.value));
     }
     const schema::Envelope* envelope = nullptr;
     std::string record;
-    Status shape = CopyAndCheckRecord(it->value().ToStringView(), &record, &envelope);
+    Status shape = CopyAndCheckRecord(cursor.record(), &record, &envelope);
     if (!shape.ok()) {
       return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
     }
     events.emplace_back(std::move(record));
     expected = sequence.Next();
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+  if (!cursor.status().ok()) return cursor.status();
   return events;
 }
 
-Result<RecordedEvent> LogImpl::ReadEvent(SequenceNumber sequence) const {
-  std::string value;
-  rocksdb::Status read =
-      store_->db()->Get(rocksdb::ReadOptions(), store_->events(), EventKey(sequence), &value);
-  if (read.IsNotFound()) {
+Result<RecordedEvent> LogImpl::ReadEvent(EventCursor& cursor, SequenceNumber sequence) const {
+  cursor.Seek(sequence);
+  if (!cursor.status().ok()) return cursor.status();
+  if (!cursor.Valid() || cursor.sequence() != sequence) {
     return Status::Corruption(fmt::format("event {} is indexed but missing", sequence.value));
   }
-  if (!read.ok()) return FromRocks(read, "reading an event");
   const schema::Envelope* envelope = nullptr;
-  Status shape = CheckRecordShape(value, &envelope);
+  std::string record;
+  Status shape = CopyAndCheckRecord(cursor.record(), &record, &envelope);
   if (!shape.ok()) {
     return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
   }
-  return RecordedEvent(std::move(value));
+  return RecordedEvent(std::move(record));
 }
 
 Result<std::vector<RecordedEvent>> LogImpl::ReadStream(std::string_view stream, StreamVersion from,
@@ -355,8 +348,9 @@ Result<std::vector<RecordedEvent>> LogImpl::ReadStream(std::string_view stream, 
   if (!entries.ok()) return entries.status();
   std::vector<RecordedEvent> events;
   events.reserve(entries->size());
+  EventCursor cursor(store_->db(), store_->events());
   for (const StreamEntry& entry : *entries) {
-    Result<RecordedEvent> event = ReadEvent(entry.sequence);
+    Result<RecordedEvent> event = ReadEvent(cursor, entry.sequence);
     if (!event.ok()) return event.status();
     if (event->stream() != stream || event->stream_version() != entry.version) {
       return Status::Corruption(fmt::format("event {} is not version {} of stream '{}'",

@@ -29,6 +29,7 @@
 
 #include "ledger/engine/log.h"
 #include "log/derived_index.h"
+#include "log/event_pack.h"
 #include "log/event_record.h"
 #include "log/head_marker.h"
 #include "log/log_store.h"
@@ -96,11 +97,15 @@ class LogImpl final : public Log {
   /// Writer thread: hands the events staged so far to an idle commit thread (see above).
   void HandOffPieceIfIdle(CommitGroup& group);
   void CommitPiece(rocksdb::WriteBatch& piece);
+  /// Puts the pack being filled into the group's batch: before a piece is handed off, before
+  /// the head, and whenever the pack is full (event_pack.h).
+  Status ClosePack(CommitGroup& group);
   /// Deletes the events in (head, last]: written by a group commit whose head never was.
   Status DropIncompleteGroup(const ChainPoint& head, SequenceNumber last);
   void RefuseWrites(const Status& failure);
   Status WriteRefusal() const;
-  Result<RecordedEvent> ReadEvent(SequenceNumber sequence) const;
+  /// Event `sequence`, read through `cursor` (reading nothing more when its pack holds it).
+  Result<RecordedEvent> ReadEvent(EventCursor& cursor, SequenceNumber sequence) const;
 
   LogOptions options_;
   std::shared_ptr<spdlog::logger> logger_;
@@ -113,6 +118,8 @@ class LogImpl final : public Log {
   Hash256 staged_hash_{};
   std::int64_t last_recorded_at_us_ = 0;
   EventRecordBuilder record_builder_;
+  /// The staged events not yet put in the group's batch.
+  PackBuilder pack_;
   // Durable index entries read ahead of the commands that need them.
   IdempotencyAnswers idempotency_answers_;
   StreamAnswers stream_answers_;

@@ -156,9 +156,14 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const LogOptions& options, WalR
     if (!written.ok()) return written;
   } else if (!read.ok()) {
     return FromRocks(read, "reading the log's format version");
-  } else if (version.size() != 4 || GetBigEndian32(version.data()) != kFormatVersion) {
+  } else if (version.size() != 4) {
     return Status::Corruption(
-        fmt::format("the log at {} has an unknown format version", options.path));
+        fmt::format("the log at {} has a malformed format version", options.path));
+  } else if (GetBigEndian32(version.data()) != kFormatVersion) {
+    return Status::Corruption(fmt::format(
+        "the log at {} has format version {}; this build reads format version {} only (see "
+        "docs/log.md, Storage format)",
+        options.path, GetBigEndian32(version.data()), kFormatVersion));
   }
   return store;
 }

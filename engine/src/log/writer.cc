@@ -127,7 +127,8 @@ Result<std::vector<AppendResult>> LogImpl::Append(std::vector<AppendRequest> bat
 bool LogImpl::GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const {
   if (group == nullptr || group->jobs.empty()) return true;
   return group->staged_event_hint + job.EventCountHint() <= limits::kGroupCommitEventsMax &&
-         group->handed_off_bytes + group->batch.GetDataSize() < limits::kGroupCommitBytesMax;
+         group->handed_off_bytes + group->batch.GetDataSize() + pack_.bytes() <
+             limits::kGroupCommitBytesMax;
 }
 
 void LogImpl::WriterLoop() {
@@ -162,6 +163,9 @@ void LogImpl::WriterLoop() {
       if (!group) group = std::make_unique<CommitGroup>();
       StageJobs(*group, std::move(jobs));
     }
+    // SealGroup closes the pack too, but under the queue's mutex: close it here when the group
+    // is likely to be sealed, so callers queueing jobs do not wait for the copy.
+    if (group && commit_idle_.load(std::memory_order_relaxed)) (void)ClosePack(*group);
     std::lock_guard lock(queue_mutex_);
     if (group && !commit_busy_) {
       SealGroup(*group);
@@ -186,14 +190,26 @@ void LogImpl::StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob
     group.jobs.push_back(std::move(job));
   }
   if (!group.failure.ok()) {
+    pack_.Clear();  // The group fails whole; nothing of it may lead the next one.
     RefuseWrites(group.failure);
   } else {
     index_->FreezeIfFull();
   }
 }
 
+Status LogImpl::ClosePack(CommitGroup& group) {
+  if (pack_.empty() || !group.failure.ok()) return group.failure;
+  rocksdb::Status put = pack_.PutInto(&group.batch, store_->events());
+  if (!put.ok()) group.failure = FromRocks(put, "staging events");
+  return group.failure;
+}
+
 void LogImpl::SealGroup(CommitGroup& group) {
   if (!group.failure.ok() || group.event_count == 0) return;
+  if (!ClosePack(group).ok()) {
+    RefuseWrites(group.failure);
+    return;
+  }
   rocksdb::Status put =
       group.batch.Put(store_->metadata(), std::string(kHeadKey), EncodeHead(group.head));
   if (!put.ok()) {
@@ -209,6 +225,7 @@ void LogImpl::HandOffPieceIfIdle(CommitGroup& group) {
       !group.failure.ok()) {
     return;
   }
+  if (!ClosePack(group).ok()) return;  // StageCommand reports the failure.
   {
     std::lock_guard lock(queue_mutex_);
     if (commit_busy_) return;

@@ -5,6 +5,10 @@
 // tail cut off with the head rewritten to match, which the chain alone cannot reveal but an
 // auditor's saved chain point does (and which the log refuses on open while its derived index
 // or its acknowledged-head marker still vouches for the cut events).
+//
+// The log stores consecutive events in packs (docs/log.md); the codec below is written from
+// that description. Most tests first split every pack into packs of one event, so that an
+// event can be deleted or swapped as a key; others tamper inside a pack as written.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,6 +16,7 @@
 #include <spdlog/logger.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -27,11 +32,50 @@ constexpr std::uint64_t kEvents = 300;
 constexpr std::uint64_t kAppendsPerBatch = 50;
 constexpr std::size_t kHashBytes = 32;
 
-/// An events key: the sequence, big-endian (the log's keys.h).
+/// An events key: the last sequence of its pack, big-endian (the log's keys.h).
 std::string EventKey(std::uint64_t sequence) {
   std::string key(8, '\0');
   for (int i = 7; i >= 0; --i, sequence >>= 8) key[i] = static_cast<char>(sequence & 0xff);
   return key;
+}
+
+std::uint64_t BigEndian(std::string_view bytes) {
+  std::uint64_t value = 0;
+  for (char byte : bytes) value = (value << 8) | static_cast<std::uint8_t>(byte);
+  return value;
+}
+
+/// pack := record[count] be32(record_end)[count] be64(first_sequence) be32(count)
+std::string EncodePack(std::uint64_t first, const std::vector<std::string>& records) {
+  std::string pack;
+  std::vector<std::uint32_t> ends;
+  for (const std::string& record : records) {
+    pack += record;
+    ends.push_back(static_cast<std::uint32_t>(pack.size()));
+  }
+  for (std::uint32_t end : ends) pack += EventKey(end).substr(4);
+  pack += EventKey(first);
+  pack += EventKey(records.size()).substr(4);
+  return pack;
+}
+
+struct Pack {
+  std::uint64_t first = 0;
+  std::vector<std::string> records;
+};
+
+Pack DecodePack(std::string_view pack) {
+  Pack decoded;
+  const std::size_t count = BigEndian(pack.substr(pack.size() - 4));
+  decoded.first = BigEndian(pack.substr(pack.size() - 12, 8));
+  const std::size_t ends_at = pack.size() - 12 - 4 * count;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t end = BigEndian(pack.substr(ends_at + 4 * i, 4));
+    decoded.records.emplace_back(pack.substr(begin, end - begin));
+    begin = end;
+  }
+  return decoded;
 }
 
 std::string Payload(std::uint64_t sequence) { return fmt::format("payload-{:05}", sequence); }
@@ -70,6 +114,35 @@ class RawDatabase {
   }
   void Delete(rocksdb::ColumnFamilyHandle* family, const std::string& key) {
     Check(db_->Delete(rocksdb::WriteOptions(), family, key));
+  }
+  /// Every pack of the events family, by its key's sequence.
+  std::map<std::uint64_t, Pack> Packs() const {
+    std::map<std::uint64_t, Pack> packs;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events()));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      packs.emplace(BigEndian(it->key().ToStringView()), DecodePack(it->value().ToStringView()));
+    }
+    Check(it->status());
+    return packs;
+  }
+  /// Rewrites every pack as packs of one event each, keyed by that event's sequence.
+  void SplitPacks() {
+    for (auto& [last, pack] : Packs()) {
+      Delete(events(), EventKey(last));
+      for (std::size_t i = 0; i < pack.records.size(); ++i) {
+        PutEvent(pack.first + i, pack.records[i]);
+      }
+    }
+  }
+  /// The record of event `sequence`, wherever its pack is.
+  std::string GetEvent(std::uint64_t sequence) const {
+    for (const auto& [last, pack] : Packs()) {
+      if (sequence >= pack.first && sequence <= last) return pack.records[sequence - pack.first];
+    }
+    throw std::runtime_error(fmt::format("no event {}", sequence));
+  }
+  void PutEvent(std::uint64_t sequence, const std::string& record) {
+    Put(events(), EventKey(sequence), EncodePack(sequence, {record}));
   }
   /// Deletes every key of `family`.
   void Clear(rocksdb::ColumnFamilyHandle* family) {
@@ -167,7 +240,8 @@ TEST_F(TamperTest, FlippedByteIsNamedWhereverItFalls) {
   std::string original;
   {
     RawDatabase raw(path());
-    original = raw.Get(raw.events(), EventKey(kVictim));
+    raw.SplitPacks();
+    original = raw.GetEvent(kVictim);
   }
   const std::size_t payload_at = original.find(Payload(kVictim));
   ASSERT_NE(payload_at, std::string::npos);
@@ -181,14 +255,14 @@ TEST_F(TamperTest, FlippedByteIsNamedWhereverItFalls) {
       RawDatabase raw(path());
       std::string altered = original;
       altered[offset] = static_cast<char>(altered[offset] ^ 0x20);
-      raw.Put(raw.events(), EventKey(kVictim), altered);
+      raw.PutEvent(kVictim, altered);
     }
     VerifyReport report = VerifyFrom(std::nullopt);
     EXPECT_FALSE(report.ok);
     EXPECT_EQ(report.first_bad_sequence.value, kVictim) << report.problem;
     {
       RawDatabase raw(path());
-      raw.Put(raw.events(), EventKey(kVictim), original);
+      raw.PutEvent(kVictim, original);
     }
   }
   EXPECT_TRUE(VerifyFrom(std::nullopt).ok);
@@ -197,6 +271,7 @@ TEST_F(TamperTest, FlippedByteIsNamedWhereverItFalls) {
 TEST_F(TamperTest, DeletedEventIsNamed) {
   {
     RawDatabase raw(path());
+    raw.SplitPacks();
     raw.Delete(raw.events(), EventKey(150));
   }
   VerifyReport report = VerifyFrom(std::nullopt);
@@ -207,19 +282,60 @@ TEST_F(TamperTest, DeletedEventIsNamed) {
 TEST_F(TamperTest, SwappedEventsAreNamedAtTheFirst) {
   {
     RawDatabase raw(path());
-    std::string first = raw.Get(raw.events(), EventKey(150));
-    std::string second = raw.Get(raw.events(), EventKey(151));
-    raw.Put(raw.events(), EventKey(150), second);
-    raw.Put(raw.events(), EventKey(151), first);
+    raw.SplitPacks();
+    std::string first = raw.GetEvent(150);
+    std::string second = raw.GetEvent(151);
+    raw.PutEvent(150, second);
+    raw.PutEvent(151, first);
   }
   VerifyReport report = VerifyFrom(std::nullopt);
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.first_bad_sequence.value, 150u) << report.problem;
 }
 
+// Events are appended 50 to a batch, so each group commit is one pack of 50: 101 to 150 holds
+// both victims below.
+TEST_F(TamperTest, EventDeletedFromInsideItsPackIsNamed) {
+  constexpr std::uint64_t kVictim = 137;
+  {
+    RawDatabase raw(path());
+    auto packs = raw.Packs();
+    auto holder = packs.lower_bound(kVictim);
+    ASSERT_NE(holder, packs.end());
+    Pack& pack = holder->second;
+    ASSERT_LT(pack.first, kVictim) << "the victim should sit inside its pack";
+    // A consistent pack one event shorter: every event after the victim moves up one place.
+    pack.records.erase(pack.records.begin() + (kVictim - pack.first));
+    raw.Delete(raw.events(), EventKey(holder->first));
+    raw.Put(raw.events(), EventKey(holder->first - 1), EncodePack(pack.first, pack.records));
+  }
+  VerifyReport report = VerifyFrom(std::nullopt);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_sequence.value, kVictim) << report.problem;
+}
+
+TEST_F(TamperTest, MalformedPackIsNamedAtItsFirstEvent) {
+  std::uint64_t first = 0;
+  {
+    RawDatabase raw(path());
+    auto packs = raw.Packs();
+    auto holder = packs.lower_bound(137);
+    ASSERT_NE(holder, packs.end());
+    first = holder->second.first;
+    std::string stored = raw.Get(raw.events(), EventKey(holder->first));
+    stored[stored.size() - 1] = static_cast<char>(stored[stored.size() - 1] ^ 0x01);  // The count.
+    raw.Put(raw.events(), EventKey(holder->first), stored);
+  }
+  VerifyReport report = VerifyFrom(std::nullopt);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_sequence.value, first) << report.problem;
+  EXPECT_THAT(report.problem, ::testing::HasSubstr("malformed"));
+}
+
 TEST_F(TamperTest, MissingLastEventIsRefusedOnOpen) {
   {
     RawDatabase raw(path());
+    raw.SplitPacks();
     raw.Delete(raw.events(), EventKey(kEvents));
   }
   auto opened = OpenLog();
@@ -230,7 +346,7 @@ TEST_F(TamperTest, MissingLastEventIsRefusedOnOpen) {
 
 /// Rewrites the head to name the event `count` before the last, leaving the events after it.
 void RewindHead(RawDatabase& raw, std::uint64_t count) {
-  const std::string last = raw.Get(raw.events(), EventKey(kEvents - count));
+  const std::string last = raw.GetEvent(kEvents - count);
   raw.Put(raw.metadata(), "head",
           EventKey(kEvents - count) + last.substr(last.size() - kHashBytes));
 }
@@ -254,6 +370,7 @@ class TruncationTest : public TamperTest {
   void Truncate(Leftover leftover) {
     {
       RawDatabase raw(path());
+      raw.SplitPacks();
       TruncateTail(raw, kCut);
       // The stream and idempotency indexes cover the cut events: the log rebuilds them from
       // the events on open when they are gone.
@@ -312,6 +429,7 @@ class IncompleteGroupTest : public TamperTest {
   void LeaveEventsPastTheHead(bool keep_marker) {
     {
       RawDatabase raw(path());
+      raw.SplitPacks();
       RewindHead(raw, kUnfinished);
       // Only durable events are ever indexed: an index past the head is damage of its own.
       raw.Clear(raw.streams());
@@ -374,6 +492,24 @@ TEST_F(IncompleteGroupTest, EventsPastTheHeadThatDoNotFollowItAreRefused) {
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
   EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("do not follow"));
+}
+
+TEST_F(IncompleteGroupTest, AHeadInsideAPackIsRefused) {
+  // Pieces are whole packs, so the head ends one; a head inside a pack is damage, and dropping
+  // the pack would take events up to the head with it.
+  {
+    RawDatabase raw(path());
+    RewindHead(raw, kUnfinished);
+    raw.Clear(raw.streams());
+    raw.Clear(raw.idempotency());
+  }
+  std::filesystem::remove(std::filesystem::path(path()) / "ACKNOWLEDGED_HEAD");
+  auto opened = OpenLog();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("do not follow"));
+  RawDatabase raw(path());
+  EXPECT_EQ(raw.Packs().rbegin()->first, kEvents) << "nothing may be dropped";
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+// Event packs: the events family stores consecutive events together, several to a RocksDB key.
+//
+//   key  := be64(last_sequence)
+//   pack := record[count] be32(record_end)[count] be64(first_sequence) be32(count)
+//   record := envelope event_hash                                   (event_record.h)
+//
+// Record i is event first_sequence + i and spans [record_end[i-1] (0 for i = 0), record_end[i])
+// from the start of the pack; last_sequence = first_sequence + count - 1. A RocksDB put costs
+// about a microsecond whatever its size, so one put per pack instead of one per event takes
+// most of the write path's per-event cost away. Keying a pack by its last sequence lets a
+// forward Seek(sequence) land on the pack that holds it.
+//
+// A pack never spans two group commits, nor two pieces of one (log_impl.h): the stored head is
+// always the last event of a pack, and dropping an incomplete group drops whole packs.
+//
+// Thread-safety: PackBuilder is used by one thread; PackView and EventCursor are not shared.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/engine/status.h"
+#include "ledger/engine/types.h"
+
+namespace ledger::log {
+
+/// A pack is closed once it holds this many events or this many record bytes.
+inline constexpr std::size_t kPackEventsMax = 64;
+inline constexpr std::size_t kPackRecordBytesMax = 32 * 1024;
+
+class PackBuilder {
+ public:
+  bool empty() const { return record_ends_.empty(); }
+  bool full() const {
+    return record_ends_.size() >= kPackEventsMax || records_.size() >= kPackRecordBytesMax;
+  }
+  std::size_t bytes() const { return records_.size(); }
+
+  /// Adds event `sequence` (the one after the previous Add, if any) as envelope ‖ hash.
+  void Add(SequenceNumber sequence, std::string_view envelope, std::string_view hash);
+  /// Drops the events added since the last PutInto.
+  void Clear() {
+    records_.clear();
+    record_ends_.clear();
+  }
+  /// Finishes the pack and puts it in `batch`; empty again afterwards. REQUIRES: !empty().
+  rocksdb::Status PutInto(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* events);
+
+ private:
+  SequenceNumber first_;
+  std::string key_;
+  std::string records_;
+  std::vector<std::uint32_t> record_ends_;
+};
+
+/// A stored pack, read in place.
+class PackView {
+ public:
+  /// Reads the pack stored under `key`; an error message when key or value is malformed.
+  static std::optional<std::string> Parse(std::string_view key, std::string_view value,
+                                          PackView* out);
+
+  SequenceNumber first() const { return first_; }
+  SequenceNumber last() const { return SequenceNumber{first_.value + count_ - 1}; }
+  std::size_t count() const { return count_; }
+  /// The stored record of event first() + index, at any address.
+  std::string_view record(std::size_t index) const;
+
+ private:
+  std::string_view value_;
+  const char* record_ends_ = nullptr;
+  SequenceNumber first_;
+  std::size_t count_ = 0;
+};
+
+/// Walks the events family in sequence order, one event at a time, across packs.
+class EventCursor {
+ public:
+  EventCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events);
+
+  /// Positions at event `sequence` or, when it is missing, at the first event after it.
+  /// Seeking within the current pack reads nothing.
+  void Seek(SequenceNumber sequence);
+  void SeekToLast();
+  void Next();
+
+  /// False at the end, after a read error and at a malformed pack (see status()).
+  bool Valid() const { return valid_; }
+  SequenceNumber sequence() const { return SequenceNumber{pack_.first().value + index_}; }
+  /// The stored record, at any address: copy it before FlatBuffers reads it (event_record.h).
+  std::string_view record() const { return pack_.record(index_); }
+  /// The pack of the current event.
+  const PackView& pack() const { return pack_; }
+
+  /// A read error, or Corruption naming a malformed pack.
+  Status status() const { return status_; }
+
+ private:
+  /// Reads the pack under the iterator; false (with status_) at the end or when malformed.
+  bool LoadPack();
+
+  std::unique_ptr<rocksdb::Iterator> it_;
+  PackView pack_;
+  std::size_t index_ = 0;
+  bool valid_ = false;
+  Status status_;
+};
+
+}  // namespace ledger::log
