@@ -1,13 +1,38 @@
-// Fuzz target: stored event records as read from disk. Any bytes must be either refused by
-// CheckRecordShape or readable field by field without going out of bounds.
+// Fuzz target: stored event records and packs as read from disk. Any bytes must be either
+// refused by CheckRecordShape or readable field by field without going out of bounds; read as
+// an events key (the first 8 bytes) and a pack, they must be refused by PackView::Parse or give
+// records that all lie inside the pack.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "ledger/engine/recorded_event.h"
+#include "log/event_pack.h"
 #include "log/event_record.h"
 
+namespace {
+
+void ReadAsPack(std::string_view bytes) {
+  if (bytes.size() < 8) return;
+  ledger::log::PackView pack;
+  if (ledger::log::PackView::Parse(bytes.substr(0, 8), bytes.substr(8), &pack)) return;
+  const std::string_view value = bytes.substr(8);
+  std::string aligned;
+  for (std::size_t i = 0; i < pack.count(); ++i) {
+    const std::string_view record = pack.record(i);
+    if (record.data() < value.data() ||
+        record.data() + record.size() > value.data() + value.size()) {
+      __builtin_trap();  // A record outside its pack: Parse let a bad offset through.
+    }
+    const ledger::schema::Envelope* envelope = nullptr;
+    (void)ledger::log::CopyAndCheckRecord(record, &aligned, &envelope);
+  }
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  ReadAsPack(std::string_view(reinterpret_cast<const char*>(data), size));
   std::string record(reinterpret_cast<const char*>(data), size);
   const ledger::schema::Envelope* envelope = nullptr;
   if (!ledger::log::CheckRecordShape(record, &envelope).ok()) return 0;

@@ -177,13 +177,20 @@ void DerivedIndex::PrefetchIdempotency(std::span<const std::string_view> composi
                                        IdempotencyAnswers* answers) const {
   // Counted before the read, so a tail dropped during it invalidates the answers.
   answers->Clear(tails_dropped_.load(std::memory_order_acquire));
+  composite_keys = composite_keys.first(std::min(composite_keys.size(), kAnswersMax));
+  std::vector<KeyHash> key_hashes;
+  key_hashes.reserve(composite_keys.size());
+  for (std::string_view key : composite_keys) {
+    key_hashes.push_back(HashKey(key));
+    active_->PrefetchIdempotency(key_hashes.back());
+  }
   std::vector<rocksdb::Slice> keys;
   std::vector<KeyHash> hashes;
-  for (std::string_view key : composite_keys.first(std::min(composite_keys.size(), kAnswersMax))) {
-    const KeyHash hash = HashKey(key);
-    if (active_->FindIdempotency(key, hash) != nullptr) continue;
+  for (std::size_t i = 0; i < composite_keys.size(); ++i) {
+    const std::string_view key = composite_keys[i];
+    if (active_->FindIdempotency(key, key_hashes[i]) != nullptr) continue;
     keys.emplace_back(key.data(), key.size());
-    hashes.push_back(hash);
+    hashes.push_back(key_hashes[i]);
   }
   MultiRead(store_.db(), store_.idempotency(), keys,
             [&](std::size_t i, std::optional<std::string_view> value) {
@@ -200,12 +207,25 @@ void DerivedIndex::PrefetchIdempotency(std::span<const std::string_view> composi
 void DerivedIndex::PrefetchStreams(std::span<const std::string_view> streams,
                                    StreamAnswers* answers) const {
   answers->Clear(tails_dropped_.load(std::memory_order_acquire));
+  streams = streams.first(std::min(streams.size(), kAnswersMax));
+  std::vector<KeyHash> stream_hashes;
+  stream_hashes.reserve(streams.size());
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    // An order's events come together: hash each run of one stream once.
+    if (i > 0 && streams[i] == streams[i - 1]) {
+      stream_hashes.push_back(stream_hashes.back());
+      continue;
+    }
+    stream_hashes.push_back(HashKey(streams[i]));
+    active_->PrefetchStream(stream_hashes.back());
+  }
   std::vector<std::string> head_keys;
   std::vector<std::string_view> names;
   std::vector<KeyHash> hashes;
-  for (std::string_view stream : streams.first(std::min(streams.size(), kAnswersMax))) {
-    if (!names.empty() && names.back() == stream) continue;  // An order's events come together.
-    const KeyHash hash = HashKey(stream);
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    const std::string_view stream = streams[i];
+    if (!names.empty() && names.back() == stream) continue;
+    const KeyHash hash = stream_hashes[i];
     if (active_->LastVersion(stream, hash)) continue;
     head_keys.push_back(StreamHeadKey(stream));
     names.push_back(stream);
