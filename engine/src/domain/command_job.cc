@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <future>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "domain/apply.h"
 #include "domain/check.h"
 #include "domain/decide.h"
@@ -95,6 +99,16 @@ class CommandJob final : public WriteJob {
   Ledger::ExecuteCallback done_;
 };
 
+/// Hands memory the allocator keeps free back to the system. A snapshot's copy-on-write leaves
+/// the live state with fresh copies of the chunks it wrote while the snapshot was written, and
+/// frees the old ones once the copy is dropped; glibc keeps such blocks in its per-thread
+/// arenas, where the resident size grows by up to a hundred MiB at two million orders.
+void ReturnFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 /// Takes a copy of the state in Stage (it then matches the staged head exactly) and hands it
 /// to the publisher thread, which writes it while appends go on, waits until everything up
 /// to that head is durable (Complete), and publishes the file.
@@ -136,6 +150,7 @@ class SnapshotJob final : public WriteJob {
         std::unique_lock released(impl.state_mutex);
         copy.reset();
       }
+      ReturnFreedMemory();
       impl.ids_unsettled.store(true);
       impl.logger->info("domain snapshot at sequence {} written in {} ms", position.sequence.value,
                         std::chrono::duration_cast<std::chrono::milliseconds>(
