@@ -332,6 +332,19 @@ TEST_F(TamperTest, MalformedPackIsNamedAtItsFirstEvent) {
   EXPECT_THAT(report.problem, ::testing::HasSubstr("malformed"));
 }
 
+TEST_F(TamperTest, AnotherStorageFormatIsRefusedAndLeftAlone) {
+  {
+    RawDatabase raw(path());
+    raw.Put(raw.metadata(), "format_version", std::string("\0\0\0\1", 4));
+  }
+  auto opened = OpenLog();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("format version 1"));
+  RawDatabase raw(path());
+  EXPECT_EQ(raw.Packs().rbegin()->first, kEvents) << "nothing may be changed";
+}
+
 TEST_F(TamperTest, MissingLastEventIsRefusedOnOpen) {
   {
     RawDatabase raw(path());
