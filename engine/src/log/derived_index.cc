@@ -171,6 +171,23 @@ void MultiRead(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
   }
 }
 
+/// One hash per key (a run of equal keys, as an order's events bring, is hashed once), each
+/// passed to `hint` as it is computed so the slots it names start loading.
+template <typename Hint>
+std::vector<KeyHash> HashAndHint(std::span<const std::string_view> keys, Hint hint) {
+  std::vector<KeyHash> hashes;
+  hashes.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0 && keys[i] == keys[i - 1]) {
+      hashes.push_back(hashes.back());
+      continue;
+    }
+    hashes.push_back(HashKey(keys[i]));
+    hint(hashes.back());
+  }
+  return hashes;
+}
+
 }  // namespace
 
 void DerivedIndex::PrefetchIdempotency(std::span<const std::string_view> composite_keys,
@@ -178,12 +195,8 @@ void DerivedIndex::PrefetchIdempotency(std::span<const std::string_view> composi
   // Counted before the read, so a tail dropped during it invalidates the answers.
   answers->Clear(tails_dropped_.load(std::memory_order_acquire));
   composite_keys = composite_keys.first(std::min(composite_keys.size(), kAnswersMax));
-  std::vector<KeyHash> key_hashes;
-  key_hashes.reserve(composite_keys.size());
-  for (std::string_view key : composite_keys) {
-    key_hashes.push_back(HashKey(key));
-    active_->PrefetchIdempotency(key_hashes.back());
-  }
+  const std::vector<KeyHash> key_hashes =
+      HashAndHint(composite_keys, [this](KeyHash hash) { active_->PrefetchIdempotency(hash); });
   std::vector<rocksdb::Slice> keys;
   std::vector<KeyHash> hashes;
   for (std::size_t i = 0; i < composite_keys.size(); ++i) {
@@ -208,23 +221,14 @@ void DerivedIndex::PrefetchStreams(std::span<const std::string_view> streams,
                                    StreamAnswers* answers) const {
   answers->Clear(tails_dropped_.load(std::memory_order_acquire));
   streams = streams.first(std::min(streams.size(), kAnswersMax));
-  std::vector<KeyHash> stream_hashes;
-  stream_hashes.reserve(streams.size());
-  for (std::size_t i = 0; i < streams.size(); ++i) {
-    // An order's events come together: hash each run of one stream once.
-    if (i > 0 && streams[i] == streams[i - 1]) {
-      stream_hashes.push_back(stream_hashes.back());
-      continue;
-    }
-    stream_hashes.push_back(HashKey(streams[i]));
-    active_->PrefetchStream(stream_hashes.back());
-  }
+  const std::vector<KeyHash> stream_hashes =
+      HashAndHint(streams, [this](KeyHash hash) { active_->PrefetchStream(hash); });
   std::vector<std::string> head_keys;
   std::vector<std::string_view> names;
   std::vector<KeyHash> hashes;
   for (std::size_t i = 0; i < streams.size(); ++i) {
     const std::string_view stream = streams[i];
-    if (!names.empty() && names.back() == stream) continue;
+    if (!names.empty() && names.back() == stream) continue;  // An order's events come together.
     const KeyHash hash = stream_hashes[i];
     if (active_->LastVersion(stream, hash)) continue;
     head_keys.push_back(StreamHeadKey(stream));

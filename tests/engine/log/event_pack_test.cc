@@ -43,6 +43,18 @@ class EventPackTest : public ::testing::Test {
     ASSERT_TRUE(store_->db()->Write(rocksdb::WriteOptions(), &batch).ok());
   }
 
+  /// Writes events [first, last] as one pack and returns the value stored for it.
+  std::string StoredPack(std::uint64_t first, std::uint64_t last) {
+    WritePack(first, last);
+    std::string value;
+    EXPECT_TRUE(
+        store_->db()
+            ->Get(rocksdb::ReadOptions(), store_->events(), EventKey(SequenceNumber{last}), &value)
+            .ok())
+        << "a pack is keyed by its last sequence";
+    return value;
+  }
+
   void PutRaw(std::uint64_t key_sequence, const std::string& value) {
     ASSERT_TRUE(store_->db()
                     ->Put(rocksdb::WriteOptions(), store_->events(),
@@ -57,18 +69,7 @@ class EventPackTest : public ::testing::Test {
 };
 
 TEST_F(EventPackTest, BuilderAndViewAgreeOnEveryRecord) {
-  PackBuilder builder;
-  for (std::uint64_t s = 40; s <= 45; ++s) builder.Add(SequenceNumber{s}, EnvelopeOf(s), kHash);
-  rocksdb::WriteBatch batch;
-  ASSERT_TRUE(builder.PutInto(&batch, store_->events()).ok());
-  ASSERT_TRUE(store_->db()->Write(rocksdb::WriteOptions(), &batch).ok());
-
-  std::string value;
-  ASSERT_TRUE(
-      store_->db()
-          ->Get(rocksdb::ReadOptions(), store_->events(), EventKey(SequenceNumber{45}), &value)
-          .ok())
-      << "a pack is keyed by its last sequence";
+  const std::string value = StoredPack(40, 45);
   PackView view;
   ASSERT_EQ(PackView::Parse(EventKey(SequenceNumber{45}), value, &view), std::nullopt);
   EXPECT_EQ(view.first().value, 40u);
@@ -78,16 +79,7 @@ TEST_F(EventPackTest, BuilderAndViewAgreeOnEveryRecord) {
 }
 
 TEST_F(EventPackTest, ParseRefusesPacksThatDisagreeWithTheirKeyOrOffsets) {
-  PackBuilder builder;
-  for (std::uint64_t s = 1; s <= 3; ++s) builder.Add(SequenceNumber{s}, EnvelopeOf(s), kHash);
-  rocksdb::WriteBatch batch;
-  ASSERT_TRUE(builder.PutInto(&batch, store_->events()).ok());
-  ASSERT_TRUE(store_->db()->Write(rocksdb::WriteOptions(), &batch).ok());
-  std::string value;
-  ASSERT_TRUE(
-      store_->db()
-          ->Get(rocksdb::ReadOptions(), store_->events(), EventKey(SequenceNumber{3}), &value)
-          .ok());
+  const std::string value = StoredPack(1, 3);
   PackView view;
   EXPECT_EQ(PackView::Parse(EventKey(SequenceNumber{3}), value, &view), std::nullopt);
   // Stored under another sequence than its last event.
