@@ -12,21 +12,15 @@
 #include "ledger/limits.h"
 #include "log/derived_index.h"
 #include "log/keys.h"
-#include "log/log_store.h"
-#include "support/temp_dir.h"
+#include "log/store_test.h"
 
 namespace ledger::log {
 namespace {
 
-class DurableAnswersTest : public ::testing::Test {
+class DurableAnswersTest : public StoreTest {
  protected:
   void SetUp() override {
-    LogOptions options;
-    options.path = directory_.Child("log");
-    options.create_if_missing = true;
-    auto store = LogStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    StoreTest::SetUp();
     index_ = std::make_unique<DerivedIndex>(*store_, kTailEvents, [](const Status&) {});
     index_->Start();
   }
@@ -50,8 +44,6 @@ class DurableAnswersTest : public ::testing::Test {
   }
 
   static constexpr std::uint64_t kTailEvents = limits::kGroupCommitEventsMax;
-  testing::TempDir directory_;
-  std::unique_ptr<LogStore> store_;
   std::unique_ptr<DerivedIndex> index_;
 };
 

@@ -8,8 +8,7 @@
 #include <vector>
 
 #include "log/keys.h"
-#include "log/log_store.h"
-#include "support/temp_dir.h"
+#include "log/store_test.h"
 
 namespace ledger::log {
 namespace {
@@ -20,17 +19,8 @@ std::string EnvelopeOf(std::uint64_t sequence) {
   return "envelope-" + std::to_string(sequence) + std::string(sequence % 7, '+');
 }
 
-class EventPackTest : public ::testing::Test {
+class EventPackTest : public StoreTest {
  protected:
-  void SetUp() override {
-    LogOptions options;
-    options.path = directory_.Child("log");
-    options.create_if_missing = true;
-    auto store = LogStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-
   /// Writes events [first, last] as one pack.
   void WritePack(std::uint64_t first, std::uint64_t last) {
     PackBuilder builder;
@@ -63,9 +53,6 @@ class EventPackTest : public ::testing::Test {
   }
 
   std::string Expected(std::uint64_t sequence) { return EnvelopeOf(sequence) + std::string(kHash); }
-
-  testing::TempDir directory_;
-  std::unique_ptr<LogStore> store_;
 };
 
 TEST_F(EventPackTest, BuilderAndViewAgreeOnEveryRecord) {
