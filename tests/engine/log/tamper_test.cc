@@ -198,6 +198,14 @@ class TamperTest : public ::testing::Test {
     return Log::Open(std::move(options));
   }
 
+  /// Opening the log must fail as corruption, with a message that says `says`.
+  void ExpectOpenRefused(const std::string& says) {
+    auto opened = OpenLog();
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+    EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(says));
+  }
+
   /// Reopens the log and verifies it from `from`.
   VerifyReport VerifyFrom(std::optional<ChainPoint> from) {
     auto opened = OpenLog();
@@ -337,10 +345,7 @@ TEST_F(TamperTest, AnotherStorageFormatIsRefusedAndLeftAlone) {
     RawDatabase raw(path());
     raw.Put(raw.metadata(), "format_version", std::string("\0\0\0\1", 4));
   }
-  auto opened = OpenLog();
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
-  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("format version 1"));
+  ExpectOpenRefused("format version 1");
   RawDatabase raw(path());
   EXPECT_EQ(raw.Packs().rbegin()->first, kEvents) << "nothing may be changed";
 }
@@ -351,10 +356,7 @@ TEST_F(TamperTest, MissingLastEventIsRefusedOnOpen) {
     raw.SplitPacks();
     raw.Delete(raw.events(), EventKey(kEvents));
   }
-  auto opened = OpenLog();
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
-  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(fmt::format("sequence {}", kEvents)));
+  ExpectOpenRefused(fmt::format("sequence {}", kEvents));
 }
 
 /// Rewrites the head to name the event `count` before the last, leaving the events after it.
@@ -416,18 +418,12 @@ TEST_F(TruncationTest, ConsistentCutIsCaughtByAnAuditedPoint) {
 
 TEST_F(TruncationTest, CutLeavingTheIndexIsRefusedOnOpen) {
   Truncate(Leftover::kIndex);
-  auto opened = OpenLog();
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
-  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(std::to_string(kEvents)));
+  ExpectOpenRefused(std::to_string(kEvents));
 }
 
 TEST_F(TruncationTest, CutLeavingTheAcknowledgedHeadMarkerIsRefusedOnOpen) {
   Truncate(Leftover::kAcknowledgedHeadMarker);
-  auto opened = OpenLog();
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
-  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr(std::to_string(kEvents)));
+  ExpectOpenRefused(std::to_string(kEvents));
 }
 
 // A group commit is written in pieces and only its last piece carries the head, so events past
@@ -439,10 +435,12 @@ class IncompleteGroupTest : public TamperTest {
   static constexpr std::uint64_t kHead = kEvents - kUnfinished;
 
   /// Leaves the last kUnfinished events past the head, as a crash between pieces would.
-  void LeaveEventsPastTheHead(bool keep_marker) {
+  /// With `split_packs`, as whole packs would be (each event its own pack); without, the head
+  /// falls inside the last pack.
+  void LeaveEventsPastTheHead(bool keep_marker, bool split_packs = true) {
     {
       RawDatabase raw(path());
-      raw.SplitPacks();
+      if (split_packs) raw.SplitPacks();
       RewindHead(raw, kUnfinished);
       // Only durable events are ever indexed: an index past the head is damage of its own.
       raw.Clear(raw.streams());
@@ -486,10 +484,7 @@ TEST_F(IncompleteGroupTest, EventsPastTheHeadAreDroppedOnOpen) {
 
 TEST_F(IncompleteGroupTest, EventsPastTheHeadAreRefusedWhileTheMarkerVouchesForThem) {
   LeaveEventsPastTheHead(/*keep_marker=*/true);
-  auto opened = OpenLog();
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
-  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("acknowledged"));
+  ExpectOpenRefused("acknowledged");
   // Nothing was dropped: the events are still there for whoever investigates.
   RawDatabase raw(path());
   EXPECT_FALSE(raw.Get(raw.events(), EventKey(kEvents)).empty());
@@ -501,26 +496,14 @@ TEST_F(IncompleteGroupTest, EventsPastTheHeadThatDoNotFollowItAreRefused) {
     RawDatabase raw(path());
     raw.Delete(raw.events(), EventKey(kHead + 1));
   }
-  auto opened = OpenLog();
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
-  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("do not follow"));
+  ExpectOpenRefused("do not follow");
 }
 
 TEST_F(IncompleteGroupTest, AHeadInsideAPackIsRefused) {
   // Pieces are whole packs, so the head ends one; a head inside a pack is damage, and dropping
   // the pack would take events up to the head with it.
-  {
-    RawDatabase raw(path());
-    RewindHead(raw, kUnfinished);
-    raw.Clear(raw.streams());
-    raw.Clear(raw.idempotency());
-  }
-  std::filesystem::remove(std::filesystem::path(path()) / "ACKNOWLEDGED_HEAD");
-  auto opened = OpenLog();
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
-  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("do not follow"));
+  LeaveEventsPastTheHead(/*keep_marker=*/false, /*split_packs=*/false);
+  ExpectOpenRefused("do not follow");
   RawDatabase raw(path());
   EXPECT_EQ(raw.Packs().rbegin()->first, kEvents) << "nothing may be dropped";
 }
