@@ -267,7 +267,10 @@ void HostileClientsTest::ScanForSecrets() {
     ADD_FAILURE() << found.what << " is in the data directory: " << found.where;
   }
   for (const SecretFound& found : FindCardNumberLikeRuns(data_)) {
-    if (found.what == references_[0].text) continue;
+    // The order reference, stored as given, or a piece of it: a compressed table may copy a
+    // few of its bytes from elsewhere and keep the rest as literal text, a shorter run of
+    // digits that can pass the Luhn check on its own (seed 1400404878 left 14 of its 16).
+    if (references_[0].text.find(found.what) != std::string::npos) continue;
     ADD_FAILURE() << "a card-number-like " << found.what << " is in " << found.where;
   }
   // The order reference is the caller's own text and is kept as given (docs/domain.md).
