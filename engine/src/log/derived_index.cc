@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <limits>
 
+#include "log/durable_file.h"
+#include "log/index_filter_file.h"
 #include "log/keys.h"
 
 namespace ledger::log {
@@ -53,6 +55,7 @@ DerivedIndex::~DerivedIndex() {
   }
   flush_wake_.notify_all();
   if (flusher_.joinable()) flusher_.join();
+  StopFilterBuilder();
 }
 
 Result<SequenceNumber> DerivedIndex::ReadCheckpoint() {
@@ -72,6 +75,97 @@ Result<SequenceNumber> DerivedIndex::ReadCheckpoint() {
 
 void DerivedIndex::Start() {
   flusher_ = std::thread([this] { FlushLoop(); });
+  if (!filters_complete() && !filter_builder_.joinable()) {
+    builder_stopping_.store(false);
+    filter_builder_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ledger-filters");
+      BuildFilters();
+    });
+  }
+}
+
+bool DerivedIndex::LoadFilters(rocksdb::FileSystem& file_system, const std::string& directory,
+                               const ChainPoint& head) {
+  std::string contents;
+  const std::string path = directory + "/" + std::string(kIndexFilterFileName);
+  if (!rocksdb::ReadFileToString(&file_system, path, &contents).ok()) return false;
+  if (!DecodeIndexFilters(contents, head, &stream_filter_, &idempotency_filter_)) return false;
+  stream_filter_.MarkComplete();
+  idempotency_filter_.MarkComplete();
+  return true;
+}
+
+Status DerivedIndex::SaveFilters(rocksdb::FileSystem& file_system, const std::string& directory,
+                                 const ChainPoint& head) {
+  StopFilterBuilder();
+  if (!filters_complete()) return Status::Ok();
+  return ReplaceFileDurably(file_system, directory, std::string(kIndexFilterFileName),
+                            EncodeIndexFilters(head, stream_filter_, idempotency_filter_),
+                            "index filter file");
+}
+
+void DerivedIndex::StopFilterBuilder() {
+  builder_stopping_.store(true);
+  if (filter_builder_.joinable()) filter_builder_.join();
+}
+
+void DerivedIndex::AddToFilters(const IndexTail& tail) {
+  std::vector<KeyHash> hashes;
+  hashes.reserve(tail.event_count());
+  tail.ForEachStream([&](std::string_view name) { hashes.push_back(HashKey(name)); });
+  stream_filter_.AddAll(hashes);
+  hashes.clear();
+  tail.ForEachIdempotencyKey([&](std::string_view key) { hashes.push_back(HashKey(key)); });
+  idempotency_filter_.AddAll(hashes);
+}
+
+void DerivedIndex::BuildFilters() {
+  // Keys ingested after an iterator was created are not in its view; the ingestion added them
+  // (AddToFilters runs before IngestExternalFiles), so scan plus ingestions miss nothing.
+  constexpr std::size_t kRun = 4096;
+  auto scan = [this](rocksdb::ColumnFamilyHandle* family, KeyFilter& filter, auto key_of) {
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, family));
+    std::vector<KeyHash> hashes;
+    std::string previous;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::optional<std::string_view> key = key_of(it->key().ToStringView());
+      if (!key || *key == previous) continue;
+      previous.assign(*key);
+      hashes.push_back(HashKey(*key));
+      if (hashes.size() == kRun) {
+        filter.AddAll(hashes);
+        hashes.clear();
+        if (builder_stopping_.load(std::memory_order_relaxed)) return false;
+      }
+    }
+    filter.AddAll(hashes);
+    return it->status().ok();
+  };
+  const bool streams = scan(store_.streams(), stream_filter_,
+                            [](std::string_view key) -> std::optional<std::string_view> {
+                              const std::size_t end = key.find('\0');
+                              if (end == std::string_view::npos) return std::nullopt;
+                              return key.substr(0, end);
+                            });
+  if (!streams) return;
+  const bool keys = scan(store_.idempotency(), idempotency_filter_,
+                         [](std::string_view key) -> std::optional<std::string_view> {
+                           if (key == kIndexCheckpointKey) return std::nullopt;
+                           return key;
+                         });
+  if (!keys) return;
+  stream_filter_.MarkComplete();
+  idempotency_filter_.MarkComplete();
+}
+
+bool DerivedIndex::filters_complete() const {
+  return stream_filter_.complete() && idempotency_filter_.complete();
+}
+
+std::size_t DerivedIndex::filters_bytes() const {
+  return stream_filter_.MemoryBytes() + idempotency_filter_.MemoryBytes();
 }
 
 std::optional<StreamVersion> DerivedIndex::FrozenLastVersion(std::string_view stream,
@@ -91,7 +185,7 @@ Result<StreamVersion> DerivedIndex::LastVersion(std::string_view stream) const {
   }
   // A tail leaves `frozen_` only after its files are ingested, so a stream missing from the
   // tails above is complete in the durable index.
-  return DurableLastVersion(stream);
+  return DurableLastVersion(stream, hash);
 }
 
 Result<StreamVersion> DerivedIndex::WriterLastVersion(std::string_view stream,
@@ -105,10 +199,12 @@ Result<StreamVersion> DerivedIndex::WriterLastVersion(std::string_view stream,
   if (AnswersHold(answers)) {
     if (const StreamVersion* answer = answers->Find(stream, hash)) return *answer;
   }
-  return DurableLastVersion(stream);
+  return DurableLastVersion(stream, hash);
 }
 
-Result<StreamVersion> DerivedIndex::DurableLastVersion(std::string_view stream) const {
+Result<StreamVersion> DerivedIndex::DurableLastVersion(std::string_view stream,
+                                                       KeyHash hash) const {
+  if (DurablyAbsentStream(hash)) return StreamVersion{};
   std::string value;
   rocksdb::Status read =
       store_.db()->Get(rocksdb::ReadOptions(), store_.streams(), StreamHeadKey(stream), &value);
@@ -131,11 +227,12 @@ Result<std::optional<IdempotencyRecord>> DerivedIndex::FindIdempotency(
   if (AnswersHold(answers)) {
     if (const auto* answer = answers->Find(composite_key, hash)) return *answer;
   }
-  return DurableIdempotency(composite_key);
+  return DurableIdempotency(composite_key, hash);
 }
 
 Result<std::optional<IdempotencyRecord>> DerivedIndex::DurableIdempotency(
-    std::string_view composite_key) const {
+    std::string_view composite_key, KeyHash hash) const {
+  if (DurablyAbsentKey(hash)) return std::optional<IdempotencyRecord>();
   std::string value;
   rocksdb::Status read =
       store_.db()->Get(rocksdb::ReadOptions(), store_.idempotency(),
@@ -195,13 +292,20 @@ void DerivedIndex::PrefetchIdempotency(std::span<const std::string_view> composi
   // Counted before the read, so a tail dropped during it invalidates the answers.
   answers->Clear(tails_dropped_.load(std::memory_order_acquire));
   composite_keys = composite_keys.first(std::min(composite_keys.size(), kAnswersMax));
-  const std::vector<KeyHash> key_hashes =
-      HashAndHint(composite_keys, [this](KeyHash hash) { active_->PrefetchIdempotency(hash); });
+  const bool filtered = idempotency_filter_.complete();
+  const std::vector<KeyHash> key_hashes = HashAndHint(composite_keys, [&](KeyHash hash) {
+    active_->PrefetchIdempotency(hash);
+    if (filtered) idempotency_filter_.Prefetch(hash);
+  });
   std::vector<rocksdb::Slice> keys;
   std::vector<KeyHash> hashes;
   for (std::size_t i = 0; i < composite_keys.size(); ++i) {
     const std::string_view key = composite_keys[i];
     if (active_->FindIdempotency(key, key_hashes[i]) != nullptr) continue;
+    if (filtered && !idempotency_filter_.MayContain(key_hashes[i])) {
+      answers->Add(key, key_hashes[i], std::nullopt);
+      continue;
+    }
     keys.emplace_back(key.data(), key.size());
     hashes.push_back(key_hashes[i]);
   }
@@ -221,8 +325,11 @@ void DerivedIndex::PrefetchStreams(std::span<const std::string_view> streams,
                                    StreamAnswers* answers) const {
   answers->Clear(tails_dropped_.load(std::memory_order_acquire));
   streams = streams.first(std::min(streams.size(), kAnswersMax));
-  const std::vector<KeyHash> stream_hashes =
-      HashAndHint(streams, [this](KeyHash hash) { active_->PrefetchStream(hash); });
+  const bool filtered = stream_filter_.complete();
+  const std::vector<KeyHash> stream_hashes = HashAndHint(streams, [&](KeyHash hash) {
+    active_->PrefetchStream(hash);
+    if (filtered) stream_filter_.Prefetch(hash);
+  });
   std::vector<std::string> head_keys;
   std::vector<std::string_view> names;
   std::vector<KeyHash> hashes;
@@ -231,6 +338,10 @@ void DerivedIndex::PrefetchStreams(std::span<const std::string_view> streams,
     if (!names.empty() && names.back() == stream) continue;  // An order's events come together.
     const KeyHash hash = stream_hashes[i];
     if (active_->LastVersion(stream, hash)) continue;
+    if (filtered && !stream_filter_.MayContain(hash)) {
+      answers->Add(stream, hash, StreamVersion{});
+      continue;
+    }
     head_keys.push_back(StreamHeadKey(stream));
     names.push_back(stream);
     hashes.push_back(hash);
@@ -343,6 +454,8 @@ Status DerivedIndex::WriteOut(const IndexTail& tail) {
   // the OS's cache, and a checkpoint past the head after a power loss refuses the next open.
   status = FromRocks(store_.db()->SyncWAL(), "syncing the log before ingesting its index");
   if (!status.ok()) return status;
+  // The filters must never miss a key the index holds, even for a moment.
+  AddToFilters(tail);
   // Both families in one atomic ingestion: the checkpoint never runs ahead of the entries.
   status = FromRocks(store_.db()->IngestExternalFiles(args), "ingesting index files");
   if (status.ok()) {
@@ -431,13 +544,13 @@ Result<std::vector<StreamEntry>> DerivedIndex::StreamEntries(std::string_view st
   }
   // Tails first, then the durable index: a tail dropped in between was ingested before it was
   // dropped, so the durable read sees it. Duplicates are removed below.
+  const KeyHash hash = HashKey(stream);
   {
-    const KeyHash hash = HashKey(stream);
     std::shared_lock lock(tails_mutex_);
     for (const auto& tail : frozen_) tail->CollectStream(stream, hash, low, high, &entries);
     active_->CollectStream(stream, hash, low, high, &entries);
   }
-  Status durable = DurableStreamEntries(stream, low, high, &entries);
+  Status durable = DurableStreamEntries(stream, hash, low, high, &entries);
   if (!durable.ok()) return durable;
   std::sort(entries.begin(), entries.end(),
             [](const StreamEntry& a, const StreamEntry& b) { return a.version < b.version; });
@@ -451,8 +564,9 @@ Result<std::vector<StreamEntry>> DerivedIndex::StreamEntries(std::string_view st
   return entries;
 }
 
-Status DerivedIndex::DurableStreamEntries(std::string_view stream, StreamVersion low,
+Status DerivedIndex::DurableStreamEntries(std::string_view stream, KeyHash hash, StreamVersion low,
                                           StreamVersion high, std::vector<StreamEntry>* out) const {
+  if (DurablyAbsentStream(hash)) return Status::Ok();
   rocksdb::ReadOptions read;
   read.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, store_.streams()));

@@ -8,9 +8,18 @@
 // covers) in the same atomic ingestion, so on open the tail is rebuilt from exactly the
 // events after it.
 //
+// Before asking RocksDB, a lookup that missed the tails asks the key filters (key_filter.h),
+// once they are complete: a key they say is absent is not in the durable index. They stay a
+// superset of it because a tail's keys are added to them before its files are ingested. They
+// are complete when loaded from the INDEX_FILTER file written for this very index
+// (index_filter_file.h), or once a background scan of the index added every key it holds
+// (keys ingested during the scan were added by the ingestion itself).
+//
 // Thread-safety: the writer thread calls the writer members; any thread calls the reader
-// members; one internal thread writes frozen tails out.
+// members; one internal thread writes frozen tails out, another builds the filters.
 #pragma once
+
+#include <rocksdb/file_system.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -28,6 +37,7 @@
 #include "ledger/engine/log.h"
 #include "log/durable_answers.h"
 #include "log/index_tail.h"
+#include "log/key_filter.h"
 #include "log/log_store.h"
 
 namespace ledger::log {
@@ -43,7 +53,17 @@ class DerivedIndex {
 
   /// The last sequence covered by the durable index (0 when nothing was written out).
   Result<SequenceNumber> ReadCheckpoint();
-  /// Starts the thread that writes frozen tails out.
+  /// Takes the key filters from the INDEX_FILTER file in `directory` if it was written for an
+  /// index whose checkpoint is `head` (call only when the checkpoint is the head). Returns
+  /// whether it did. REQUIRES: before Start().
+  bool LoadFilters(rocksdb::FileSystem& file_system, const std::string& directory,
+                   const ChainPoint& head);
+  /// Saves complete key filters as INDEX_FILTER for the next open (nothing when they are not
+  /// complete). REQUIRES: FlushAll() wrote every tail out, so the checkpoint is `head`.
+  Status SaveFilters(rocksdb::FileSystem& file_system, const std::string& directory,
+                     const ChainPoint& head);
+  /// Starts the thread that writes frozen tails out and, unless the key filters are complete,
+  /// the one that builds them.
   void Start();
   /// Stops the flusher thread, then writes every tail out, the active one too (on close, and
   /// after a recovery that rebuilt a full tail). Start() may be called again afterwards.
@@ -83,13 +103,30 @@ class DerivedIndex {
                                                  SequenceNumber visible) const;
   std::size_t tail_events() const;
   SequenceNumber indexed_through() const;
+  /// Whether lookups use the key filters, and the memory they take.
+  bool filters_complete() const;
+  std::size_t filters_bytes() const;
 
  private:
   std::optional<StreamVersion> FrozenLastVersion(std::string_view stream, KeyHash hash) const;
-  Result<StreamVersion> DurableLastVersion(std::string_view stream) const;
-  Result<std::optional<IdempotencyRecord>> DurableIdempotency(std::string_view composite_key) const;
-  Status DurableStreamEntries(std::string_view stream, StreamVersion low, StreamVersion high,
-                              std::vector<StreamEntry>* out) const;
+  /// Whether the durable index certainly lacks the stream / the idempotency key.
+  bool DurablyAbsentStream(KeyHash hash) const {
+    return stream_filter_.complete() && !stream_filter_.MayContain(hash);
+  }
+  bool DurablyAbsentKey(KeyHash hash) const {
+    return idempotency_filter_.complete() && !idempotency_filter_.MayContain(hash);
+  }
+  Result<StreamVersion> DurableLastVersion(std::string_view stream, KeyHash hash) const;
+  Result<std::optional<IdempotencyRecord>> DurableIdempotency(std::string_view composite_key,
+                                                              KeyHash hash) const;
+  Status DurableStreamEntries(std::string_view stream, KeyHash hash, StreamVersion low,
+                              StreamVersion high, std::vector<StreamEntry>* out) const;
+  /// Adds a tail's keys to the filters (before its files are ingested).
+  void AddToFilters(const IndexTail& tail);
+  /// Scans the durable index into the filters, then marks them complete; stops early (leaving
+  /// them incomplete) when asked to or when the scan fails.
+  void BuildFilters();
+  void StopFilterBuilder();
   Status WriteOut(const IndexTail& tail);
   /// Moves the active tail to the frozen ones and starts an empty one. REQUIRES: tails_mutex_.
   void FreezeActive();
@@ -125,6 +162,11 @@ class DerivedIndex {
   bool stopping_ = false;
   bool failed_ = false;
   std::thread flusher_;
+
+  KeyFilter stream_filter_;
+  KeyFilter idempotency_filter_;
+  std::atomic<bool> builder_stopping_{false};
+  std::thread filter_builder_;
 };
 
 }  // namespace ledger::log

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "log/durable_file.h"
 #include "log/log_store.h"
 
 namespace ledger::log {
@@ -14,9 +15,7 @@ namespace {
 
 constexpr std::string_view kMagic = "ledger-acknowledged-head 1";
 
-Status FromIo(const rocksdb::IOStatus& status, std::string_view context) {
-  return FromRocks(status, context);
-}
+constexpr std::string_view kFileName = "ACKNOWLEDGED_HEAD";
 
 }  // namespace
 
@@ -25,7 +24,7 @@ HeadMarker::HeadMarker(std::shared_ptr<rocksdb::FileSystem> file_system, std::st
     : file_system_(std::move(file_system)),
       make_durable_(std::move(make_durable)),
       directory_(std::move(directory)),
-      path_(directory_ + "/ACKNOWLEDGED_HEAD") {}
+      path_(directory_ + "/" + std::string(kFileName)) {}
 
 HeadMarker::~HeadMarker() {
   {
@@ -61,26 +60,8 @@ Status HeadMarker::Write(const ChainPoint& head) const {
   Status durable = make_durable_();
   if (!durable.ok()) return durable;
   std::string contents = fmt::format("{} {} {}\n", kMagic, head.sequence.value, ToHex(head.hash));
-  std::string temporary = path_ + ".tmp";
-  rocksdb::IOOptions io;
-  std::unique_ptr<rocksdb::FSWritableFile> file;
-  Status status =
-      FromIo(file_system_->NewWritableFile(temporary, rocksdb::FileOptions(), &file, nullptr),
-             "creating the acknowledged-head marker");
-  if (status.ok()) status = FromIo(file->Append(contents, io, nullptr), "writing the marker");
-  if (status.ok()) status = FromIo(file->Fsync(io, nullptr), "syncing the marker");
-  if (status.ok()) status = FromIo(file->Close(io, nullptr), "closing the marker");
-  if (status.ok()) {
-    status = FromIo(file_system_->RenameFile(temporary, path_, io, nullptr), "renaming the marker");
-  }
-  std::unique_ptr<rocksdb::FSDirectory> directory;
-  if (status.ok()) {
-    status = FromIo(file_system_->NewDirectory(directory_, io, &directory, nullptr),
-                    "opening the log directory");
-  }
-  if (status.ok())
-    status = FromIo(directory->FsyncWithDirOptions(io, nullptr, {}), "syncing the log directory");
-  return status;
+  return ReplaceFileDurably(*file_system_, directory_, std::string(kFileName), contents,
+                            "acknowledged-head marker");
 }
 
 void HeadMarker::Start(const ChainPoint& initial) {

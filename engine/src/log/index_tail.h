@@ -111,6 +111,17 @@ class IndexTail {
   /// The rows of the idempotency column family, in key order; likewise.
   Status SortedIdempotencyRows(const RowSink& sink) const;
 
+  /// Calls `visit(name)` for each stream with events here, in no particular order.
+  template <typename Visit>
+  void ForEachStream(Visit visit) const {
+    for (const Stream& stream : streams_) visit(KeyAt(stream.name));
+  }
+  /// Calls `visit(composite_key)` for each idempotency key here, in no particular order.
+  template <typename Visit>
+  void ForEachIdempotencyKey(Visit visit) const {
+    for (const Idempotency& entry : idempotency_) visit(KeyAt(entry.key));
+  }
+
   std::size_t event_count() const { return events_.size(); }
   SequenceNumber last_sequence() const { return last_sequence_; }
   bool empty() const { return events_.empty(); }

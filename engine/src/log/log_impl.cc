@@ -29,8 +29,9 @@ Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
   std::unique_ptr<LogImpl> log(new LogImpl(std::move(options)));
   LogImpl* raw = log.get();
   rocksdb::Env* env = log->options_.env ? log->options_.env : rocksdb::Env::Default();
+  log->file_system_ = env->GetFileSystem();
   log->marker_ =
-      std::make_unique<HeadMarker>(env->GetFileSystem(), log->options_.path, [raw]() -> Status {
+      std::make_unique<HeadMarker>(log->file_system_, log->options_.path, [raw]() -> Status {
         if (raw->options_.durability == Durability::kSync) return Status::Ok();
         return FromRocks(raw->store_->db()->SyncWAL(), "syncing the write-ahead log");
       });
@@ -142,6 +143,9 @@ Status LogImpl::Recover() {
     return Status::Corruption(fmt::format("the index covers sequence {} past the head {}",
                                           checkpoint->value, head.sequence.value));
   }
+  // After a clean close the index covers the head, and its filters were saved for it.
+  const bool filters_loaded =
+      *checkpoint == head.sequence && index_->LoadFilters(*file_system_, options_.path, head);
   Status rebuilt = RebuildIndexTail(*checkpoint, head.sequence);
   if (!rebuilt.ok()) return rebuilt;
 
@@ -149,8 +153,10 @@ Status LogImpl::Recover() {
   staged_hash_ = head.hash;
   durable_head_ = head;
   index_->OnDurable(head.sequence);
-  logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events", options_.path,
-                head.sequence.value, ToHex(head.hash), head.sequence.value - checkpoint->value);
+  logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events, index filters {}",
+                options_.path, head.sequence.value, ToHex(head.hash),
+                head.sequence.value - checkpoint->value,
+                filters_loaded ? "loaded" : "rebuilt in the background");
   return Status::Ok();
 }
 
@@ -270,6 +276,10 @@ LogImpl::~LogImpl() {
   if (index_ && !writes_refused_.load()) {
     Status flushed = index_->FlushAll();
     if (!flushed.ok()) logger_->warn("index tail not written out on close: {}", flushed.ToString());
+    if (flushed.ok() && index_->indexed_through() == durable_head_.sequence) {
+      Status saved = index_->SaveFilters(*file_system_, options_.path, durable_head_);
+      if (!saved.ok()) logger_->warn("index filters not saved on close: {}", saved.ToString());
+    }
   }
   index_.reset();
   if (marker_) {
@@ -376,6 +386,8 @@ LogStats LogImpl::Stats() const {
   stats.events_appended = events_appended_.load();
   stats.index_tail_events = index_->tail_events();
   stats.indexed_through = index_->indexed_through();
+  stats.index_filters_complete = index_->filters_complete();
+  stats.index_filters_bytes = index_->filters_bytes();
   stats.writes_refused = writes_refused_.load();
   return stats;
 }

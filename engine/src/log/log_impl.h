@@ -112,6 +112,8 @@ class LogImpl final : public Log {
   std::unique_ptr<LogStore> store_;
   std::unique_ptr<DerivedIndex> index_;
   std::unique_ptr<HeadMarker> marker_;
+  /// The file system the database uses (LogOptions::env's), for the files beside it.
+  std::shared_ptr<rocksdb::FileSystem> file_system_;
 
   // Writer thread state.
   SequenceNumber next_sequence_;

@@ -71,6 +71,10 @@ struct LogStats {
   std::uint64_t events_appended = 0;
   std::uint64_t index_tail_events = 0;
   SequenceNumber indexed_through;
+  /// Whether lookups of new keys skip RocksDB (the durable index's key filters are complete:
+  /// loaded on open after a clean close, or rebuilt in the background), and their memory.
+  bool index_filters_complete = false;
+  std::uint64_t index_filters_bytes = 0;
   bool writes_refused = false;
 };
 

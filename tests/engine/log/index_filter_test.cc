@@ -1,0 +1,132 @@
+// The log with its durable index's key filters: saved on a clean close and taken on the next
+// open, rebuilt in the background when missing or not for this index, and in every case never
+// letting a written-out idempotency key or stream be taken for a new one.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "log/log_fixture.h"
+
+namespace ledger::testing {
+namespace {
+
+class IndexFilterTest : public LogTest {
+ protected:
+  void SetUp() override {
+    index_tail_events_max_ = limits::kGroupCommitEventsMax;  // Tails written out often.
+    LogTest::SetUp();
+  }
+
+  std::filesystem::path FilterFile() {
+    return std::filesystem::path(directory_.Child("log")) / "INDEX_FILTER";
+  }
+
+  /// Appends events `first`..`first + count - 1`, event n on stream "s-<n/2>" with key "k-<n>".
+  void AppendRange(int first, int count) {
+    for (int done = 0; done < count;) {
+      std::vector<AppendRequest> batch;
+      for (int i = 0; i < 1000 && done < count; ++i, ++done) batch.push_back(Request(first + done));
+      auto results = log_->Append(std::move(batch));
+      ASSERT_TRUE(results.ok()) << results.status().ToString();
+      for (const auto& result : *results) ASSERT_EQ(result.code, AppendCode::kAppended);
+    }
+  }
+  static AppendRequest Request(int n) {
+    return MakeAppend("s-" + std::to_string(n / 2), "payload-" + std::to_string(n),
+                      ExpectedVersion::Any(), "k-" + std::to_string(n));
+  }
+
+  /// Every event of the range sent again is a duplicate, and each stream of it refuses to be
+  /// created anew: nothing of it is taken for new.
+  void ExpectAllKnown(int first, int count) {
+    for (int start = first; start < first + count; start += 1000) {
+      const int end = std::min(first + count, start + 1000);
+      std::vector<AppendRequest> batch;
+      for (int n = start; n < end; ++n) batch.push_back(Request(n));
+      auto results = log_->Append(std::move(batch));
+      ASSERT_TRUE(results.ok()) << results.status().ToString();
+      for (int n = start; n < end; ++n) {
+        ASSERT_EQ((*results)[n - start].code, AppendCode::kDuplicate) << "key k-" << n;
+      }
+      std::vector<AppendRequest> creations;
+      for (int n = start; n < end; ++n) {
+        if (n % 2 == 0) {
+          creations.push_back(
+              MakeAppend("s-" + std::to_string(n / 2), "again", ExpectedVersion::NoStream()));
+        }
+      }
+      auto created = log_->Append(std::move(creations));
+      ASSERT_TRUE(created.ok()) << created.status().ToString();
+      for (const auto& result : *created) {
+        ASSERT_EQ(result.code, AppendCode::kWrongExpectedVersion) << "a stream was taken for new";
+      }
+    }
+  }
+
+  bool WaitForCompleteFilters() {
+    for (int i = 0; i < 1000 && !log_->Stats().index_filters_complete; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return log_->Stats().index_filters_complete;
+  }
+
+  static constexpr int kEvents = 3 * limits::kGroupCommitEventsMax;
+};
+
+TEST_F(IndexFilterTest, SavedOnCloseAndTakenOnOpen) {
+  ASSERT_TRUE(WaitForCompleteFilters()) << "a new log's filters are built at once";
+  AppendRange(0, kEvents);
+  Reopen();
+  ASSERT_TRUE(std::filesystem::exists(FilterFile()));
+  LogStats stats = log_->Stats();
+  EXPECT_TRUE(stats.index_filters_complete) << "taken from the file, no scan needed";
+  EXPECT_GT(stats.index_filters_bytes, 0u);
+  EXPECT_EQ(stats.indexed_through.value, static_cast<std::uint64_t>(kEvents));
+  ExpectAllKnown(0, kEvents);
+  AppendRange(kEvents, 10);  // New keys and streams are still new.
+}
+
+TEST_F(IndexFilterTest, MissingFileIsRebuiltFromTheIndex) {
+  AppendRange(0, kEvents);
+  log_.reset();
+  ASSERT_TRUE(std::filesystem::remove(FilterFile()));
+  Reopen();
+  ASSERT_TRUE(WaitForCompleteFilters());
+  ExpectAllKnown(0, kEvents);
+}
+
+TEST_F(IndexFilterTest, DamagedFileIsIgnored) {
+  AppendRange(0, kEvents);
+  log_.reset();
+  {
+    std::fstream file(FilterFile(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(100);
+    file.put('\x5a');
+  }
+  Reopen();
+  ASSERT_TRUE(WaitForCompleteFilters());
+  ExpectAllKnown(0, kEvents);
+}
+
+// A file from an earlier close names an earlier head: trusting it would take every key
+// written out since for new, and record its command twice.
+TEST_F(IndexFilterTest, FileOfAnEarlierHeadIsIgnored) {
+  AppendRange(0, kEvents);
+  log_.reset();
+  const std::filesystem::path earlier = directory_.Child("INDEX_FILTER.earlier");
+  std::filesystem::copy_file(FilterFile(), earlier);
+  Reopen();
+  AppendRange(kEvents, kEvents);
+  log_.reset();
+  std::filesystem::copy_file(earlier, FilterFile(),
+                             std::filesystem::copy_options::overwrite_existing);
+  Reopen();
+  ExpectAllKnown(kEvents, kEvents);
+  ExpectAllKnown(0, 100);
+}
+
+}  // namespace
+}  // namespace ledger::testing
