@@ -74,7 +74,10 @@ Result<SequenceNumber> DerivedIndex::ReadCheckpoint() {
 }
 
 void DerivedIndex::Start() {
-  flusher_ = std::thread([this] { FlushLoop(); });
+  flusher_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ledger-index");
+    FlushLoop();
+  });
   if (!filters_complete() && !filter_builder_.joinable()) {
     builder_stopping_.store(false);
     filter_builder_ = std::thread([this] {

@@ -78,9 +78,15 @@ void KeyFilter::SegmentAdd(Segment& segment, KeyHash hash) {
 }
 
 void KeyFilter::AddAll(std::span<const KeyHash> hashes) {
+  // Each key lands on a random cache line: start loading a few keys ahead.
+  constexpr std::size_t kAhead = 8;
   std::lock_guard lock(add_mutex_);
-  for (KeyHash hash : hashes) {
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    const KeyHash hash = hashes[i];
     Segment* newest = segments_[segment_count_.load(std::memory_order_relaxed) - 1];
+    if (i + kAhead < hashes.size()) {
+      __builtin_prefetch(&newest->words[BlockOf(*newest, hashes[i + kAhead]) * kWordsPerBlock], 1);
+    }
     if (newest->added >= newest->capacity) {
       if (segment_count_.load(std::memory_order_relaxed) == kSegmentsMax) std::abort();
       Append(std::make_unique<Segment>(newest->capacity * kGrowth));
