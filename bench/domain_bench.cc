@@ -486,7 +486,17 @@ int Scale(const Options& options) {
 }
 
 int Reopen(const Options& options) {
+  const bool filters_saved = std::filesystem::exists(options.reopen + "/INDEX_FILTER");
+  Clock::time_point opening = Clock::now();
   std::unique_ptr<Ledger> ledger = TimedOpen(options.reopen, options);
+  // Without a saved filter file (deleted, or after a crash) the log scans its index for them
+  // in the background; until then lookups of new keys read RocksDB.
+  while (!ledger->log().Stats().index_filters_complete) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::printf("index key filters ready %.2f s after opening began (%s), %llu MiB\n",
+              Seconds(opening), filters_saved ? "INDEX_FILTER was there" : "rebuilt by a scan",
+              static_cast<unsigned long long>(ledger->log().Stats().index_filters_bytes >> 20));
   std::printf("orders %llu, transactions %llu\n",
               static_cast<unsigned long long>(ledger->Stats().orders),
               static_cast<unsigned long long>(ledger->Stats().transactions));
