@@ -31,12 +31,6 @@ std::optional<Rejection> CheckAdminRemains(const OrganizationState& organization
       fmt::format("user '{}' is the last organization admin of '{}'", user_id, organization.id));
 }
 
-std::string MaskAccountNumber(std::string_view number) {
-  std::string masked(number.size() - 4, '*');
-  masked.append(number.substr(number.size() - 4));
-  return masked;
-}
-
 std::optional<Rejection> CheckAccountNumber(std::string_view number) {
   bool ok = number.size() >= limits::kAccountNumberBytesMin &&
             number.size() <= limits::kAccountNumberBytesMax;

@@ -171,6 +171,42 @@ TEST_F(LedgerTest, IdempotencyHoldsAcrossReopen) {
   EXPECT_EQ(other[0].code, ResultCode::kIdempotencyKeyReusedWithDifferentCommand);
 }
 
+// Only the masked account number is recorded, and the fingerprint kept with an idempotency
+// key covers no more: the data files hold nothing a guessed full number could be tested on.
+TEST_F(LedgerTest, ABankAccountIsFingerprintedAsRecorded) {
+  const domain::AddBankAccount sent{"shop", "b1", "Acme", "FR7630006000011234567890189", "EUR"};
+  const std::string& number = sent.account_number;
+  domain::AddBankAccount same_mask = sent;
+  same_mask.account_number =
+      "DE" + std::string(number.size() - 6, '9') + number.substr(number.size() - 4);
+  ASSERT_EQ(domain::MaskAccountNumber(same_mask.account_number), domain::MaskAccountNumber(number));
+  domain::AddBankAccount other_last_digit = sent;
+  other_last_digit.account_number.back() = '8';
+  domain::AddBankAccount longer = sent;
+  longer.account_number.insert(0, "9");
+
+  const auto fingerprint = [](const domain::AddBankAccount& command) {
+    return domain::FingerprintOf(kAdmin, command);
+  };
+  EXPECT_EQ(fingerprint(sent), fingerprint(same_mask));
+  EXPECT_NE(fingerprint(sent), fingerprint(other_last_digit));
+  EXPECT_NE(fingerprint(sent), fingerprint(longer)) << "the mask keeps the length";
+
+  Run({As(kAdmin, sent, "bank-1")});
+  auto retried = Run({As(kAdmin, same_mask, "bank-1")});
+  EXPECT_EQ(retried[0].code, ResultCode::kDuplicate);
+  auto other = Run({As(kAdmin, other_last_digit, "bank-1")}, /*all_ok=*/false);
+  EXPECT_EQ(other[0].code, ResultCode::kIdempotencyKeyReusedWithDifferentCommand);
+  auto events =
+      ledger_->log().ReadStream("platform/shop", StreamVersion{1}, ReadDirection::kForward, 100);
+  ASSERT_TRUE(events.ok());
+  auto event = domain::DecodeEvent(events->back().type(), events->back().payload());
+  ASSERT_TRUE(event.ok());
+  ASSERT_TRUE(std::holds_alternative<domain::BankAccountAdded>(*event));
+  EXPECT_EQ(std::get<domain::BankAccountAdded>(*event).masked_account_number,
+            "***********************0189");
+}
+
 TEST_F(LedgerTest, AStaleSnapshotIsCompletedFromTheLog) {
   Capture("o1", 5000);
   ASSERT_TRUE(ledger_->WriteSnapshot().ok());

@@ -303,6 +303,11 @@ void ForEachField(C& command, Visitor&& visit) {
 /// True when `id` is 1 to limits::kIdBytesMax bytes of [A-Za-z0-9_.:-] (no '/', no space).
 bool IsValidId(std::string_view id);
 
+/// An account number as the ledger records it: its last kAccountNumberDigitsShown characters,
+/// the others replaced by '*' (a number no longer than that is kept as it is).
+inline constexpr std::size_t kAccountNumberDigitsShown = 4;
+std::string MaskAccountNumber(std::string_view number);
+
 /// The command's kName ("create_order"...).
 std::string_view CommandName(const Command& command);
 
@@ -311,7 +316,8 @@ std::string_view CommandName(const Command& command);
 std::string_view IdempotencyScopeOf(const Command& command);
 
 /// XXH3-128 of a canonical encoding of the command and the principal: a retry under the same
-/// idempotency key is recognized only when both are identical.
+/// idempotency key is recognized only when both are identical, except that an AddBankAccount
+/// is fingerprinted with its account number masked, as it is recorded.
 Fingerprint FingerprintOf(const Principal& principal, const Command& command);
 
 }  // namespace ledger::domain
