@@ -1,7 +1,8 @@
 // Fuzz target: stored event records and packs as read from disk. Any bytes must be either
 // refused by CheckRecordShape or readable field by field without going out of bounds; read as
 // an events key (the first 8 bytes) and a pack, they must be refused by PackView::Parse or give
-// records that all lie inside the pack.
+// records that all lie inside the pack; read as an index key filter (the INDEX_FILTER file's
+// body), they must be refused or give a filter that answers lookups within its memory.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,6 +10,7 @@
 #include "ledger/engine/recorded_event.h"
 #include "log/event_pack.h"
 #include "log/event_record.h"
+#include "log/key_filter.h"
 
 namespace {
 
@@ -29,10 +31,23 @@ void ReadAsPack(std::string_view bytes) {
   }
 }
 
+void ReadAsKeyFilter(std::string_view bytes) {
+  ledger::log::KeyFilter filter(1);
+  std::string_view rest = bytes;
+  if (!filter.DecodeFrom(&rest)) return;
+  if (rest.size() > bytes.size()) __builtin_trap();
+  for (std::uint64_t probe = 0; probe < 64; ++probe) {
+    (void)filter.MayContain(ledger::log::KeyHash{probe * 0x9E3779B97F4A7C15ull});
+  }
+  filter.Add(ledger::log::KeyHash{42});
+  if (!filter.MayContain(ledger::log::KeyHash{42})) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   ReadAsPack(std::string_view(reinterpret_cast<const char*>(data), size));
+  ReadAsKeyFilter(std::string_view(reinterpret_cast<const char*>(data), size));
   std::string record(reinterpret_cast<const char*>(data), size);
   const ledger::schema::Envelope* envelope = nullptr;
   if (!ledger::log::CheckRecordShape(record, &envelope).ok()) return 0;
