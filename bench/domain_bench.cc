@@ -491,12 +491,18 @@ int Reopen(const Options& options) {
   std::unique_ptr<Ledger> ledger = TimedOpen(options.reopen, options);
   // Without a saved filter file (deleted, or after a crash) the log scans its index for them
   // in the background; until then lookups of new keys read RocksDB.
-  while (!ledger->log().Stats().index_filters_complete) {
+  for (int waited = 0; !ledger->log().Stats().index_filters_complete && waited < 60'000;
+       waited += 10) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  std::printf("index key filters ready %.2f s after opening began (%s), %llu MiB\n",
-              Seconds(opening), filters_saved ? "INDEX_FILTER was there" : "rebuilt by a scan",
-              static_cast<unsigned long long>(ledger->log().Stats().index_filters_bytes >> 20));
+  if (!ledger->log().Stats().index_filters_complete) {
+    std::printf("index key filters not ready after 60 s (see the log's warnings)\n");
+  } else {
+    std::printf("index key filters ready %.2f s after opening began (%s), %llu MiB\n",
+                Seconds(opening),
+                filters_saved ? "INDEX_FILTER present" : "no INDEX_FILTER: rebuilt by a scan",
+                static_cast<unsigned long long>(ledger->log().Stats().index_filters_bytes >> 20));
+  }
   std::printf("orders %llu, transactions %llu\n",
               static_cast<unsigned long long>(ledger->Stats().orders),
               static_cast<unsigned long long>(ledger->Stats().transactions));

@@ -42,10 +42,12 @@ Status WriteSortedFile(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
 
 }  // namespace
 
-DerivedIndex::DerivedIndex(LogStore& store, std::size_t tail_events_max, FailureHandler on_failure)
+DerivedIndex::DerivedIndex(LogStore& store, std::size_t tail_events_max, FailureHandler on_failure,
+                           std::shared_ptr<spdlog::logger> logger)
     : store_(store),
       tail_events_max_(tail_events_max),
       on_failure_(std::move(on_failure)),
+      logger_(logger ? std::move(logger) : spdlog::default_logger()),
       active_(std::make_unique<IndexTail>(tail_events_max_)) {}
 
 DerivedIndex::~DerivedIndex() {
@@ -126,39 +128,67 @@ void DerivedIndex::BuildFilters() {
   // Keys ingested after an iterator was created are not in its view; the ingestion added them
   // (AddToFilters runs before IngestExternalFiles), so scan plus ingestions miss nothing.
   constexpr std::size_t kRun = 4096;
+  // Past this many rows of one stream, seeking over the rest is cheaper than walking them.
+  constexpr std::size_t kRowsBeforeSeek = 16;
   auto scan = [this](rocksdb::ColumnFamilyHandle* family, KeyFilter& filter, auto key_of) {
     rocksdb::ReadOptions read;
     read.fill_cache = false;
+    // Every key, whatever the family's prefix extractor: a scan that skipped some would make
+    // a complete filter lie.
+    read.total_order_seek = true;
     std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(read, family));
     std::vector<KeyHash> hashes;
     std::string previous;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::size_t rows_of_previous = 0;
+    for (it->SeekToFirst(); it->Valid();) {
+      if (builder_stopping_.load(std::memory_order_relaxed)) {
+        return Status(StatusCode::kShuttingDown, "the log is closing");
+      }
       const std::optional<std::string_view> key = key_of(it->key().ToStringView());
-      if (!key || *key == previous) continue;
-      previous.assign(*key);
-      hashes.push_back(HashKey(*key));
+      if (!key || *key != previous) {
+        rows_of_previous = 0;
+        if (key) {
+          previous.assign(*key);
+          hashes.push_back(HashKey(*key));
+        }
+      } else if (++rows_of_previous == kRowsBeforeSeek) {
+        // Stream rows are keyed name 0x00 version: every row of this stream sorts below
+        // name 0x01, and every other stream at or above it.
+        std::string next = previous;
+        next.push_back('\x01');
+        it->Seek(next);
+        continue;
+      }
       if (hashes.size() == kRun) {
         filter.AddAll(hashes);
         hashes.clear();
-        if (builder_stopping_.load(std::memory_order_relaxed)) return false;
       }
+      it->Next();
     }
     filter.AddAll(hashes);
-    return it->status().ok();
+    return FromRocks(it->status(), "scanning the index for its key filters");
   };
-  const bool streams = scan(store_.streams(), stream_filter_,
-                            [](std::string_view key) -> std::optional<std::string_view> {
-                              const std::size_t end = key.find('\0');
-                              if (end == std::string_view::npos) return std::nullopt;
-                              return key.substr(0, end);
-                            });
-  if (!streams) return;
-  const bool keys = scan(store_.idempotency(), idempotency_filter_,
-                         [](std::string_view key) -> std::optional<std::string_view> {
-                           if (key == kIndexCheckpointKey) return std::nullopt;
-                           return key;
-                         });
-  if (!keys) return;
+  Status scanned = scan(store_.streams(), stream_filter_,
+                        [](std::string_view key) -> std::optional<std::string_view> {
+                          const std::size_t end = key.find('\0');
+                          if (end == std::string_view::npos) return std::nullopt;
+                          return key.substr(0, end);
+                        });
+  if (scanned.ok()) {
+    // Idempotency keys are unique: a key never repeats, so it never reaches the seek.
+    scanned = scan(store_.idempotency(), idempotency_filter_,
+                   [](std::string_view key) -> std::optional<std::string_view> {
+                     if (key == kIndexCheckpointKey) return std::nullopt;
+                     return key;
+                   });
+  }
+  if (!scanned.ok()) {
+    if (scanned.code() != StatusCode::kShuttingDown) {
+      logger_->warn("index key filters not built, lookups read the index instead: {}",
+                    scanned.ToString());
+    }
+    return;
+  }
   stream_filter_.MarkComplete();
   idempotency_filter_.MarkComplete();
 }

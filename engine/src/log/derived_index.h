@@ -20,6 +20,7 @@
 #pragma once
 
 #include <rocksdb/file_system.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -46,7 +47,9 @@ class DerivedIndex {
  public:
   using FailureHandler = std::function<void(const Status&)>;
 
-  DerivedIndex(LogStore& store, std::size_t tail_events_max, FailureHandler on_failure);
+  /// `logger` (default: spdlog's default logger) hears of a failed filter scan.
+  DerivedIndex(LogStore& store, std::size_t tail_events_max, FailureHandler on_failure,
+               std::shared_ptr<spdlog::logger> logger = nullptr);
   ~DerivedIndex();
   DerivedIndex(const DerivedIndex&) = delete;
   DerivedIndex& operator=(const DerivedIndex&) = delete;
@@ -145,6 +148,7 @@ class DerivedIndex {
   LogStore& store_;
   const std::size_t tail_events_max_;
   FailureHandler on_failure_;
+  std::shared_ptr<spdlog::logger> logger_;
 
   mutable std::shared_mutex tails_mutex_;
   std::unique_ptr<IndexTail> active_;

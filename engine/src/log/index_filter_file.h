@@ -7,9 +7,9 @@
 // point ignores it and rebuilds the filters in the background. A damaged file fails its
 // checksum and is ignored the same way.
 //
-// Layout: the magic line "ledger-index-filter 1\n"; be64 head sequence; the head's 32-byte
-// hash; the streams filter; the idempotency filter (KeyFilter::EncodeTo); be64 XXH3-64 of
-// everything before it.
+// Layout: the magic line "ledger-index-filter 1 xxh3-64 bits=12 probes=6 growth=4\n" (the
+// filters' parameters); be64 head sequence; the head's 32-byte hash; the streams filter; the
+// idempotency filter (KeyFilter::EncodeTo); be64 XXH3-64 of everything before it.
 #pragma once
 
 #include <string>

@@ -158,8 +158,14 @@ bool KeyFilter::DecodeFrom(std::string_view* in) {
     const std::uint64_t blocks = GetBigEndian64(rest.data() + 8);
     const std::uint64_t added = GetBigEndian64(rest.data() + 16);
     rest.remove_prefix(24);
-    // A segment's size follows from its capacity: anything else is not one of ours.
+    // A segment's size follows from its capacity, and segments grow as AddAll grows them
+    // (each kGrowth times the last, added only when the last was full): anything else is not
+    // one of ours. So a decoded filter has few segments and room to grow.
+    const bool grown_as_ours =
+        decoded.empty() || (capacity == decoded.back()->capacity * kGrowth &&
+                            decoded.back()->added == decoded.back()->capacity);
     if (capacity == 0 || capacity > (std::uint64_t{1} << 40) || added > capacity ||
+        !grown_as_ours ||
         blocks != std::max<std::uint64_t>(1, (capacity * kBitsPerKey + 511) / 512) ||
         rest.size() / 64 < blocks) {
       return false;

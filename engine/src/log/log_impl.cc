@@ -38,9 +38,9 @@ Result<std::unique_ptr<Log>> LogImpl::Open(LogOptions options) {
   Result<std::unique_ptr<LogStore>> store = log->OpenStore();
   if (!store.ok()) return store.status();
   log->store_ = std::move(store).value();
-  log->index_ =
-      std::make_unique<DerivedIndex>(*log->store_, log->options_.index_tail_events_max,
-                                     [raw](const Status& failure) { raw->RefuseWrites(failure); });
+  log->index_ = std::make_unique<DerivedIndex>(
+      *log->store_, log->options_.index_tail_events_max,
+      [raw](const Status& failure) { raw->RefuseWrites(failure); }, log->logger_);
   Status recovered = log->Recover();
   if (!recovered.ok()) return recovered;
   log->marker_->Start(log->durable_head_);

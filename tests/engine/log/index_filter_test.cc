@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -98,17 +99,50 @@ TEST_F(IndexFilterTest, MissingFileIsRebuiltFromTheIndex) {
   ExpectAllKnown(0, kEvents);
 }
 
+// A streams filter with every bit cleared, its structure intact, would take every stream for
+// new: only the file's checksum stands in the way.
 TEST_F(IndexFilterTest, DamagedFileIsIgnored) {
   AppendRange(0, kEvents);
   log_.reset();
+  std::string contents;
   {
-    std::fstream file(FilterFile(), std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(100);
-    file.put('\x5a');
+    std::ifstream in(FilterFile(), std::ios::binary);
+    contents.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // index_filter_file.h: magic line, be64 sequence, 32-byte hash, then the streams filter
+  // (key_filter.cc: be32 segments, then be64 capacity, be64 blocks, be64 keys, the bits).
+  const std::size_t streams = contents.find('\n') + 1 + 8 + 32;
+  auto be64 = [&](std::size_t at) {
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+      value = value << 8 | static_cast<unsigned char>(contents[at + i]);
+    return value;
+  };
+  ASSERT_EQ(contents[streams + 3], 1) << "one segment expected";
+  const std::size_t bits = streams + 4 + 24;
+  const std::uint64_t bit_bytes = be64(streams + 4 + 8) * 64;
+  ASSERT_LT(bits + bit_bytes, contents.size());
+  std::fill_n(contents.begin() + static_cast<std::ptrdiff_t>(bits), bit_bytes, '\0');
+  {
+    std::ofstream out(FilterFile(), std::ios::binary | std::ios::trunc);
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
   }
   Reopen();
   ASSERT_TRUE(WaitForCompleteFilters());
   ExpectAllKnown(0, kEvents);
+}
+
+// Closing while the filters are still being rebuilt saves none, or complete ones.
+TEST_F(IndexFilterTest, ClosingDuringTheRebuildLeavesNothingWrong) {
+  AppendRange(0, kEvents);
+  log_.reset();
+  ASSERT_TRUE(std::filesystem::remove(FilterFile()));
+  Reopen();
+  log_.reset();  // Most likely while the scan runs.
+  Reopen();
+  ExpectAllKnown(0, kEvents);
+  ASSERT_TRUE(WaitForCompleteFilters());
+  ExpectAllKnown(0, 100);
 }
 
 // A file from an earlier close names an earlier head: trusting it would take every key

@@ -4,6 +4,7 @@
 #include "log/key_filter.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <string>
 
@@ -95,10 +96,37 @@ TEST(KeyFilterTest, MalformedEncodingsAreRefused) {
   wrong_blocks[4 + 15] ^= 1;  // The first segment's block count no longer fits its capacity.
   EXPECT_TRUE(refused(wrong_blocks));
 
+  // Segments that did not grow as a filter grows them.
+  KeyFilter two_segments(1024);
+  AddKeys(two_segments, 1500);
+  std::string grown;
+  two_segments.EncodeTo(&grown);
+  ASSERT_TRUE(!refused(grown)) << "a filter's own encoding is taken";
+  std::string second_not_four_times = grown;
+  // The second segment's capacity (4096, at 4 + 24 + 1024 * 12 / 8 bytes) read as 8192.
+  const std::size_t second = 4 + 24 + 1024 * 12 / 8;
+  second_not_four_times[second + 6] = 0x20;
+  EXPECT_TRUE(refused(second_not_four_times));
+  std::string first_not_full = grown;
+  first_not_full[4 + 16 + 6] = 0x03;  // The first segment's key count: 1023, not full.
+  first_not_full[4 + 16 + 7] = static_cast<char>(0xff);
+  EXPECT_TRUE(refused(first_not_full));
+
   KeyFilter not_empty(1);
   not_empty.Add(HashOf("in-", 0));
   std::string_view in = encoded;
   EXPECT_FALSE(not_empty.DecodeFrom(&in)) << "only an empty filter takes an encoding";
+}
+
+// INDEX_FILTER files are read by later builds: how a key is hashed and where its bits go must
+// not change without a new version in the file's magic line (index_filter_file.cc).
+TEST(KeyFilterTest, EncodingOfKnownKeysIsPinned) {
+  KeyFilter filter(1024);
+  for (int i = 0; i < 10; ++i) filter.Add(HashOf("golden-", i));
+  std::string encoded;
+  filter.EncodeTo(&encoded);
+  EXPECT_EQ(XXH3_64bits(encoded.data(), encoded.size()), 0x47c0b46838c93295ull)
+      << "keys are hashed or probed differently: change the INDEX_FILTER version";
 }
 
 ChainPoint PointAt(std::uint64_t sequence, std::uint8_t fill) {
