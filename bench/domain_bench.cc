@@ -486,9 +486,10 @@ int Scale(const Options& options) {
 }
 
 int Reopen(const Options& options) {
-  const bool filters_saved = std::filesystem::exists(options.reopen + "/INDEX_FILTER");
   Clock::time_point opening = Clock::now();
   std::unique_ptr<Ledger> ledger = TimedOpen(options.reopen, options);
+  // Complete as the open returns only when taken from the INDEX_FILTER file.
+  const bool filters_loaded = ledger->log().Stats().index_filters_complete;
   // Without a saved filter file (deleted, or after a crash) the log scans its index for them
   // in the background; until then lookups of new keys read RocksDB.
   for (int waited = 0; !ledger->log().Stats().index_filters_complete && waited < 60'000;
@@ -499,8 +500,7 @@ int Reopen(const Options& options) {
     std::printf("index key filters not ready after 60 s (see the log's warnings)\n");
   } else {
     std::printf("index key filters ready %.2f s after opening began (%s), %llu MiB\n",
-                Seconds(opening),
-                filters_saved ? "INDEX_FILTER present" : "no INDEX_FILTER: rebuilt by a scan",
+                Seconds(opening), filters_loaded ? "loaded from INDEX_FILTER" : "rebuilt by a scan",
                 static_cast<unsigned long long>(ledger->log().Stats().index_filters_bytes >> 20));
   }
   std::printf("orders %llu, transactions %llu\n",
