@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "log/log_fixture.h"
 
@@ -130,6 +131,28 @@ TEST_F(IndexFilterTest, DamagedFileIsIgnored) {
   Reopen();
   ASSERT_TRUE(WaitForCompleteFilters());
   ExpectAllKnown(0, kEvents);
+}
+
+// The scan seeks over the rows of a long stream: streams whose names extend its name, before
+// and after it in key order, must all be found.
+TEST_F(IndexFilterTest, TheScanFindsStreamsBesideLongOnes) {
+  const std::vector<std::string> names = {"lon", "long", "long-1", "long.2", "longer", "lonh"};
+  constexpr int kPerStream = 40;
+  for (int round = 0; round < kPerStream; ++round) {
+    std::vector<AppendRequest> batch;
+    for (const std::string& name : names) batch.push_back(MakeAppend(name, "e"));
+    ASSERT_TRUE(log_->Append(std::move(batch)).ok());
+  }
+  log_.reset();
+  ASSERT_TRUE(std::filesystem::remove(FilterFile()));
+  Reopen();
+  ASSERT_TRUE(WaitForCompleteFilters());
+  for (const std::string& name : names) {
+    AppendResult created = AppendOne(MakeAppend(name, "again", ExpectedVersion::NoStream()));
+    EXPECT_EQ(created.code, AppendCode::kWrongExpectedVersion) << name << " taken for new";
+    AppendResult next = AppendOne(MakeAppend(name, "next"));
+    EXPECT_EQ(next.first_version.value, static_cast<std::uint64_t>(kPerStream + 1)) << name;
+  }
 }
 
 // Closing while the filters are still being rebuilt saves none, or complete ones.
