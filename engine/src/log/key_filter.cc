@@ -10,6 +10,13 @@ namespace ledger::log {
 namespace {
 
 constexpr std::size_t kWordsPerBlock = 8;
+constexpr std::size_t kBlockBytes = kWordsPerBlock * 8;
+
+/// The 64-byte blocks a segment sized for `keys` keys has (at least one).
+std::size_t BlocksFor(std::uint64_t keys) {
+  return std::max<std::size_t>(
+      1, (keys * KeyFilter::kBitsPerKey + kBlockBytes * 8 - 1) / (kBlockBytes * 8));
+}
 
 /// The probes' bit positions inside a 512-bit block: the low half of the hash multiplied by
 /// an odd constant again for each probe, its top nine bits taken (as RocksDB's FastLocalBloom).
@@ -37,7 +44,7 @@ std::uint64_t GetLittleEndian64(const char* in) {
 
 KeyFilter::Segment::Segment(std::size_t keys)
     : capacity(keys),
-      blocks(std::max<std::size_t>(1, (keys * kBitsPerKey + 511) / 512)),
+      blocks(BlocksFor(keys)),
       words(new std::atomic<std::uint64_t>[blocks * kWordsPerBlock]) {
   for (std::size_t i = 0; i < blocks * kWordsPerBlock; ++i) {
     words[i].store(0, std::memory_order_relaxed);
@@ -124,7 +131,7 @@ std::size_t KeyFilter::added() const {
 std::size_t KeyFilter::MemoryBytes() const {
   std::size_t total = 0;
   const std::size_t count = segment_count_.load(std::memory_order_acquire);
-  for (std::size_t i = 0; i < count; ++i) total += segments_[i]->blocks * 64;
+  for (std::size_t i = 0; i < count; ++i) total += segments_[i]->blocks * kBlockBytes;
   return total;
 }
 
@@ -138,7 +145,7 @@ void KeyFilter::EncodeTo(std::string* out) const {
     PutBigEndian64(out, segment.capacity);
     PutBigEndian64(out, segment.blocks);
     PutBigEndian64(out, segment.added);
-    out->reserve(out->size() + segment.blocks * 64);
+    out->reserve(out->size() + segment.blocks * kBlockBytes);
     for (std::size_t w = 0; w < segment.blocks * kWordsPerBlock; ++w) {
       PutLittleEndian64(out, segment.words[w].load(std::memory_order_relaxed));
     }
@@ -165,9 +172,7 @@ bool KeyFilter::DecodeFrom(std::string_view* in) {
         decoded.empty() || (capacity == decoded.back()->capacity * kGrowth &&
                             decoded.back()->added == decoded.back()->capacity);
     if (capacity == 0 || capacity > (std::uint64_t{1} << 40) || added > capacity ||
-        !grown_as_ours ||
-        blocks != std::max<std::uint64_t>(1, (capacity * kBitsPerKey + 511) / 512) ||
-        rest.size() / 64 < blocks) {
+        !grown_as_ours || blocks != BlocksFor(capacity) || rest.size() / kBlockBytes < blocks) {
       return false;
     }
     auto segment = std::make_unique<Segment>(capacity);
@@ -175,7 +180,7 @@ bool KeyFilter::DecodeFrom(std::string_view* in) {
     for (std::size_t w = 0; w < blocks * kWordsPerBlock; ++w) {
       segment->words[w].store(GetLittleEndian64(rest.data() + w * 8), std::memory_order_relaxed);
     }
-    rest.remove_prefix(blocks * 64);
+    rest.remove_prefix(blocks * kBlockBytes);
     decoded.push_back(std::move(segment));
   }
   std::lock_guard lock(add_mutex_);
