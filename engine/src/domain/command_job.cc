@@ -109,9 +109,20 @@ void ReturnFreedMemory() {
 #endif
 }
 
-/// Takes a copy of the state in Stage (it then matches the staged head exactly) and hands it
-/// to the publisher thread, which writes it while appends go on, waits until everything up
-/// to that head is durable (Complete), and publishes the file.
+/// The log's chain point at `sequence` (0: the genesis point). REQUIRES: it is durable.
+Result<ChainPoint> DurableChainPoint(const Log& log, SequenceNumber sequence) {
+  if (sequence.value == 0) return ChainPoint{};
+  auto events = log.ReadRange(sequence, 1);
+  if (!events.ok()) return events.status();
+  if (events->empty() || events->front().sequence() != sequence) {
+    return Status::Internal(fmt::format("event {} is not in the log", sequence.value));
+  }
+  return ChainPoint{sequence, events->front().hash()};
+}
+
+/// Takes a copy of the state in Stage (it then matches the staged events exactly) and hands it
+/// to the publisher thread, which waits until everything up to there is durable (Complete),
+/// then writes it with the hash of the last event while appends go on, and publishes the file.
 class SnapshotJob final : public WriteJob {
  public:
   SnapshotJob(Ledger::Impl& impl, std::function<void(Status)> done)
@@ -122,7 +133,7 @@ class SnapshotJob final : public WriteJob {
   void Stage(StagingBatch& batch) override {
     // Appends wait only for the copy of the small parts of the state (docs/domain.md).
     const auto start = std::chrono::steady_clock::now();
-    position_ = batch.StagedHead();
+    sequence_ = batch.StagedThrough();
     std::shared_ptr<const domain::State> copy;
     {
       std::unique_lock lock(impl_.state_mutex);  // Settling the id table moves its keys.
@@ -137,12 +148,26 @@ class SnapshotJob final : public WriteJob {
     Ledger::Impl& impl = impl_;
     std::lock_guard lock(impl.publisher_mutex);
     staged_ = true;
-    impl.publisher = std::thread([&impl, copy = std::move(copy), position = position_,
+    impl.publisher = std::thread([&impl, copy = std::move(copy), sequence = sequence_,
                                   durable = durable_.get_future(),
                                   done = std::move(done_)]() mutable {
       { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
+      Status committed = Status::Internal("the log dropped the snapshot job");
+      try {
+        committed = durable.get();
+      } catch (const std::future_error&) {
+        // The job was destroyed without completing (the log closed first): nothing to publish.
+      }
       const auto writing = std::chrono::steady_clock::now();
-      Status written = domain::WriteSnapshotFile(*copy, position, impl.snapshot_temp_path());
+      Result<ChainPoint> position = [&]() -> Result<ChainPoint> {
+        if (!committed.ok()) return committed;
+        std::lock_guard open(impl.log_lifetime_mutex);
+        if (!impl.log) return Status(StatusCode::kShuttingDown, "the log closed");
+        return DurableChainPoint(*impl.log, sequence);
+      }();
+      Status written = position.ok()
+                           ? domain::WriteSnapshotFile(*copy, *position, impl.snapshot_temp_path())
+                           : position.status();
       {
         // The live state's tables are its own again. Dropped under the state's lock: the
         // writer, which applies events under it, then sees a table's copy count fall to one
@@ -152,21 +177,16 @@ class SnapshotJob final : public WriteJob {
       }
       ReturnFreedMemory();
       impl.ids_unsettled.store(true);
-      impl.logger->info("domain snapshot at sequence {} written in {} ms", position.sequence.value,
-                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now() - writing)
-                            .count());
-      Status committed = Status::Internal("the log dropped the snapshot job");
-      try {
-        committed = durable.get();
-      } catch (const std::future_error&) {
-        // The job was destroyed without completing (the log closed first): nothing to publish.
+      if (written.ok()) {
+        impl.logger->info("domain snapshot at sequence {} written in {} ms", sequence.value,
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - writing)
+                              .count());
       }
-      Status outcome = !committed.ok() ? committed
-                       : !written.ok() ? written
-                                       : domain::PublishSnapshotFile(impl.snapshot_temp_path(),
-                                                                     impl.snapshot_path());
-      impl.FinishSnapshot(position, outcome, std::move(done));
+      Status outcome = !written.ok() ? written
+                                     : domain::PublishSnapshotFile(impl.snapshot_temp_path(),
+                                                                   impl.snapshot_path());
+      impl.FinishSnapshot(sequence, outcome, std::move(done));
     });
   }
 
@@ -177,7 +197,7 @@ class SnapshotJob final : public WriteJob {
     }
     // Refused before it was staged (the log failed): nothing was copied or written.
     impl_.FinishSnapshot(
-        position_,
+        sequence_,
         status.ok() ? Status(StatusCode::kInternal, "the snapshot was not staged") : status,
         std::move(done_));
   }
@@ -185,7 +205,7 @@ class SnapshotJob final : public WriteJob {
  private:
   Ledger::Impl& impl_;
   std::function<void(Status)> done_;
-  ChainPoint position_;
+  SequenceNumber sequence_;
   bool staged_ = false;
   std::promise<Status> durable_;
 };
@@ -281,12 +301,12 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
   return accepted;
 }
 
-void Ledger::Impl::FinishSnapshot(const ChainPoint& position, const Status& outcome,
+void Ledger::Impl::FinishSnapshot(SequenceNumber sequence, const Status& outcome,
                                   std::function<void(Status)> done) {
   if (outcome.ok()) {
-    snapshot_sequence.store(position.sequence.value);
+    snapshot_sequence.store(sequence.value);
     snapshots_written.fetch_add(1);
-    logger->info("domain snapshot written at sequence {}", position.sequence.value);
+    logger->info("domain snapshot written at sequence {}", sequence.value);
   } else {
     std::error_code ignored;
     std::filesystem::remove(snapshot_temp_path(), ignored);

@@ -123,7 +123,12 @@ Ledger::~Ledger() {
     if (!written.ok()) impl_->logger->warn("no snapshot on close: {}", written.ToString());
   }
   // Closing the log completes (or drops) a snapshot job, which a publisher may wait for.
-  impl_->log.reset();
+  std::unique_ptr<Log> log;
+  {
+    std::lock_guard lock(impl_->log_lifetime_mutex);
+    log = std::move(impl_->log);
+  }
+  log.reset();
   std::thread publisher;
   {
     std::lock_guard lock(impl_->publisher_mutex);

@@ -24,6 +24,9 @@ struct Ledger::Impl {
   LedgerOptions options;
   std::shared_ptr<spdlog::logger> logger;
   std::unique_ptr<Log> log;
+  /// Held to read `log` from the snapshot publisher, which may run while the ledger closes
+  /// it; the closing thread takes `log` away under it (~Ledger).
+  std::mutex log_lifetime_mutex;
 
   /// Mutated by the writer thread only (see the file comment).
   domain::State state;
@@ -65,7 +68,7 @@ struct Ledger::Impl {
   /// Queues a snapshot job; `done` gets its outcome. False when one is already queued.
   bool QueueSnapshot(std::function<void(Status)> done);
   /// Records a snapshot's outcome, clears `snapshot_queued` and calls `done`.
-  void FinishSnapshot(const ChainPoint& position, const Status& outcome,
+  void FinishSnapshot(SequenceNumber sequence, const Status& outcome,
                       std::function<void(Status)> done);
   /// Fsyncs and publishes the last snapshot file; joined before the next one and on close.
   std::mutex publisher_mutex;

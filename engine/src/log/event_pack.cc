@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "log/event_record.h"
 #include "log/keys.h"
 #include "log/log_store.h"
 
@@ -12,24 +13,44 @@ constexpr std::size_t kTrailerBytes = 8 + 4;  // be64(first_sequence) be32(count
 
 }  // namespace
 
-void PackBuilder::Add(SequenceNumber sequence, std::string_view envelope, std::string_view hash) {
-  if (record_ends_.empty()) first_ = sequence;
+void PackBuilder::Add(SequenceNumber sequence, std::string_view envelope,
+                      std::size_t previous_hash_offset) {
+  if (places_.empty()) {
+    first_ = sequence;
+    records_.reserve(kPackRecordBytesMax + kPackRecordBytesMax / 4);
+  }
+  const std::size_t begin = records_.size();
   records_.append(envelope);
-  records_.append(hash);
-  record_ends_.push_back(static_cast<std::uint32_t>(records_.size()));
+  records_.append(kHashBytes, '\0');  // LinkRecord writes the hash.
+  places_.push_back({static_cast<std::uint32_t>(records_.size()),
+                     static_cast<std::uint32_t>(begin + previous_hash_offset)});
 }
 
-rocksdb::Status PackBuilder::PutInto(rocksdb::WriteBatch* batch,
-                                     rocksdb::ColumnFamilyHandle* events) {
-  key_.clear();
-  PutBigEndian64(&key_, first_.value + record_ends_.size() - 1);
-  for (std::uint32_t end : record_ends_) PutBigEndian32(&records_, end);
+SealedPack PackBuilder::Seal() {
+  SealedPack pack;
+  pack.last_ = SequenceNumber{first_.value + places_.size() - 1};
+  PutBigEndian64(&pack.key_, pack.last_.value);
+  for (const SealedPack::RecordPlace& place : places_) PutBigEndian32(&records_, place.end);
   PutBigEndian64(&records_, first_.value);
-  PutBigEndian32(&records_, static_cast<std::uint32_t>(record_ends_.size()));
-  rocksdb::Status put = batch->Put(events, key_, records_);
-  records_.clear();  // Keeps the capacity: the next pack allocates nothing.
-  record_ends_.clear();
-  return put;
+  PutBigEndian32(&records_, static_cast<std::uint32_t>(places_.size()));
+  pack.value_ = std::move(records_);
+  pack.places_ = std::move(places_);
+  records_.clear();  // Moved-from strings and vectors are valid; make them empty as well.
+  places_.clear();
+  return pack;
+}
+
+void SealedPack::Link(Hash256* chain) {
+  std::uint32_t begin = 0;
+  for (const RecordPlace& place : places_) {
+    LinkRecord(value_.data() + begin, place.end - begin, place.previous_hash_at - begin, chain);
+    begin = place.end;
+  }
+}
+
+rocksdb::Status SealedPack::PutInto(rocksdb::WriteBatch* batch,
+                                    rocksdb::ColumnFamilyHandle* events) const {
+  return batch->Put(events, key_, value_);
 }
 
 std::optional<std::string> PackView::Parse(std::string_view key, std::string_view value,

@@ -34,29 +34,52 @@ namespace ledger::log {
 inline constexpr std::size_t kPackEventsMax = 64;
 inline constexpr std::size_t kPackRecordBytesMax = 32 * 1024;
 
+/// A closed pack: its key and value, ready to be put once its records are linked into the
+/// chain (event_record.h). The writer thread seals packs; the commit thread links and puts them.
+class SealedPack {
+ public:
+  /// Links its records, in order, after `*chain`, which becomes the last record's hash.
+  void Link(Hash256* chain);
+  rocksdb::Status PutInto(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* events) const;
+  std::size_t bytes() const { return value_.size(); }
+  SequenceNumber last() const { return last_; }
+
+ private:
+  friend class PackBuilder;
+  /// Where a record ends in the pack, and where its envelope's previous_hash is.
+  struct RecordPlace {
+    std::uint32_t end = 0;
+    std::uint32_t previous_hash_at = 0;
+  };
+  SequenceNumber last_;
+  std::string key_;
+  std::string value_;
+  std::vector<RecordPlace> places_;
+};
+
 class PackBuilder {
  public:
-  bool empty() const { return record_ends_.empty(); }
+  bool empty() const { return places_.empty(); }
   bool full() const {
-    return record_ends_.size() >= kPackEventsMax || records_.size() >= kPackRecordBytesMax;
+    return places_.size() >= kPackEventsMax || records_.size() >= kPackRecordBytesMax;
   }
   std::size_t bytes() const { return records_.size(); }
 
-  /// Adds event `sequence` (the one after the previous Add, if any) as envelope ‖ hash.
-  void Add(SequenceNumber sequence, std::string_view envelope, std::string_view hash);
-  /// Drops the events added since the last PutInto.
+  /// Adds event `sequence` (the one after the previous Add, if any): its envelope, whose
+  /// previous_hash is at `previous_hash_offset`, followed by room for its hash.
+  void Add(SequenceNumber sequence, std::string_view envelope, std::size_t previous_hash_offset);
+  /// Drops the events added since the last Seal.
   void Clear() {
     records_.clear();
-    record_ends_.clear();
+    places_.clear();
   }
-  /// Finishes the pack and puts it in `batch`; empty again afterwards. REQUIRES: !empty().
-  rocksdb::Status PutInto(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* events);
+  /// Finishes the pack; empty again afterwards. REQUIRES: !empty().
+  SealedPack Seal();
 
  private:
   SequenceNumber first_;
-  std::string key_;
   std::string records_;
-  std::vector<std::uint32_t> record_ends_;
+  std::vector<SealedPack::RecordPlace> places_;
 };
 
 /// A stored pack, read in place.

@@ -37,7 +37,8 @@ void EventRecordBuilder::Build(const CommandHeader& header, const EventDraft& dr
                          : Bytes(b, header.fingerprint.data(), header.fingerprint.size());
   auto correlation = Text(b, m.correlation_id);
   auto causation = Text(b, m.causation_id);
-  auto previous = Bytes(b, placement.previous_hash.data(), placement.previous_hash.size());
+  const Hash256 unlinked{};
+  auto previous = Bytes(b, unlinked.data(), unlinked.size());
   // The payload is a FlatBuffers buffer of its own with 8-byte fields: align it so readers
   // can use it in place.
   b.ForceVectorAlignment(draft.payload.size(), 1, 8);
@@ -62,7 +63,16 @@ void EventRecordBuilder::Build(const CommandHeader& header, const EventDraft& dr
   fields.add_payload(payload);
   b.Finish(fields.Finish(), schema::EnvelopeIdentifier());
 
-  hash_ = ChainHash(placement.previous_hash, envelope());
+  const auto* start = b.GetBufferPointer();
+  previous_hash_offset_ =
+      static_cast<std::size_t>(schema::GetEnvelope(start)->previous_hash()->data() - start);
+}
+
+void LinkRecord(char* record, std::size_t size, std::size_t previous_hash_offset, Hash256* chain) {
+  assert(size > kHashBytes && previous_hash_offset + kHashBytes <= size - kHashBytes);
+  std::memcpy(record + previous_hash_offset, chain->data(), kHashBytes);
+  *chain = ChainHash(*chain, std::string_view(record, size - kHashBytes));
+  std::memcpy(record + size - kHashBytes, chain->data(), kHashBytes);
 }
 
 std::string_view EventRecordBuilder::envelope() const {

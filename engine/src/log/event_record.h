@@ -5,6 +5,9 @@
 //   event_hash := 32 bytes, SHA-256(previous_hash ‖ envelope)
 //
 // previous_hash is also inside the envelope, so each record proves its place in the chain.
+// A record is built before its place in the chain is known (the writer thread builds, the
+// commit thread links, see log_impl.h): Build leaves previous_hash and event_hash to
+// LinkRecord, which writes both.
 // Thread-safety: EventRecordBuilder is used by one thread; the free functions anywhere.
 #pragma once
 
@@ -27,21 +30,26 @@ struct EventPlacement {
   SequenceNumber sequence;
   StreamVersion version;
   std::int64_t recorded_at_us = 0;
-  Hash256 previous_hash{};
 };
 
 class EventRecordBuilder {
  public:
-  /// Builds the envelope of `draft` at `placement` and its hash. The envelope bytes stay
-  /// valid until the next Build; the record is envelope() followed by hash().
+  /// Builds the envelope of `draft` at `placement`, its previous_hash all zero bytes until
+  /// LinkRecord writes it. The envelope bytes stay valid until the next Build.
   void Build(const CommandHeader& header, const EventDraft& draft, const EventPlacement& placement);
   std::string_view envelope() const;
-  const Hash256& hash() const { return hash_; }
+  /// Where in envelope() the 32 bytes of previous_hash are.
+  std::size_t previous_hash_offset() const { return previous_hash_offset_; }
 
  private:
   flatbuffers::FlatBufferBuilder builder_{1024};
-  Hash256 hash_{};
+  std::size_t previous_hash_offset_ = 0;
 };
+
+/// Links the record in `record` (an envelope built by EventRecordBuilder, its previous_hash
+/// at `previous_hash_offset`, then room for the event hash) after `*chain`: writes *chain as
+/// its previous_hash and SHA-256(*chain ‖ envelope) as its hash, which becomes *chain.
+void LinkRecord(char* record, std::size_t size, std::size_t previous_hash_offset, Hash256* chain);
 
 /// Checks a stored record's shape: long enough, and an envelope the FlatBuffers verifier
 /// accepts. Sets `*envelope` to it. Says nothing of the chain: see the verify walk.

@@ -148,19 +148,13 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
                       static_cast<std::uint32_t>(events.size()),
                       {}};
   for (std::size_t i = 0; i < events.size(); ++i) {
-    EventPlacement placement{log_.next_sequence_, versions[i], recorded_at_us_, log_.staged_hash_};
+    EventPlacement placement{log_.next_sequence_, versions[i], recorded_at_us_};
     EventRecordBuilder& builder = log_.record_builder_;
     builder.Build(header, events[i], placement);
-    const Hash256& hash = builder.hash();
-    log_.pack_.Add(placement.sequence, builder.envelope(),
-                   std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
-    if (log_.pack_.full()) {
-      Status closed = log_.ClosePack(group_);
-      if (!closed.ok()) return Fail(closed);
-    }
+    log_.pack_.Add(placement.sequence, builder.envelope(), builder.previous_hash_offset());
+    if (log_.pack_.full()) log_.ClosePack(group_);
     log_.index_->AddEvent(events[i].stream, placement.version, placement.sequence);
-    log_.staged_hash_ = hash;
-    group_.head = ChainPoint{placement.sequence, hash};
+    group_.head = ChainPoint{placement.sequence, {}};
     log_.next_sequence_ = placement.sequence.Next();
     ++group_.event_count;
     ++group_.piece_event_count;

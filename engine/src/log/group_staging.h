@@ -1,5 +1,5 @@
-// StagingBatch for one group commit: checks a command, then sequences, hashes and stages
-// its events into the group's WriteBatch and the index tail.
+// StagingBatch for one group commit: checks a command, then sequences and stages its events
+// into the group's packs and the index tail (the commit thread hashes them, log_impl.h).
 //
 // Thread-safety: the writer thread only.
 #pragma once
@@ -24,8 +24,8 @@ class GroupStaging final : public StagingBatch {
                                     std::span<const EventDraft> events) override;
   void PrefetchIdempotency(std::span<const ScopedKey> keys) override;
   void PrefetchStreams(std::span<const std::string_view> streams) override;
-  ChainPoint StagedHead() const override {
-    return ChainPoint{SequenceNumber{log_.next_sequence_.value - 1}, log_.staged_hash_};
+  SequenceNumber StagedThrough() const override {
+    return SequenceNumber{log_.next_sequence_.value - 1};
   }
 
  private:

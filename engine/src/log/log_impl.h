@@ -1,7 +1,7 @@
 // The Log implementation: recovery on open, the writer and commit threads, reads, verify.
 //
 // Write path: callers queue WriteJobs (bounded queue). The writer thread drains the queue and
-// stages each job into the open group (sequence, hash, WriteBatch). When the commit thread is
+// stages each job into the open group (checks, sequence, envelopes in packs). When the commit thread is
 // idle the writer hands the group over; while it is busy (fsyncing the previous group), new
 // jobs keep joining the open group, so one fsync covers all that waited. The commit thread
 // writes the group and publishes the new durable head; a completion thread then completes
@@ -10,7 +10,9 @@
 //
 // A large group is written in pieces: when the commit thread is idle while the writer is still
 // staging, the writer hands it the events staged so far, which it writes without the head and
-// without fsync while the writer stages the rest. Only the group's last piece carries the head
+// without fsync while the writer stages the rest. The commit thread also links the events into
+// the hash chain (SHA-256, a quarter of the writer's work otherwise) just before it writes
+// them, so hashing one piece overlaps the staging of the next. Only the group's last piece carries the head
 // and is fsynced, so nothing is visible or acknowledged before the whole group is durable;
 // events found past the stored head on open belong to a group that never completed and are
 // dropped (Recover).
@@ -36,17 +38,22 @@
 
 namespace ledger::log {
 
-/// One group commit: its jobs, its WriteBatch, and the head it leads to.
+/// Sealed packs of a group commit, in sequence order, not yet linked into the chain.
+using CommitPiece = std::vector<SealedPack>;
+
+/// One group commit: its jobs, its packs, and the head it leads to.
 struct CommitGroup {
   std::vector<std::unique_ptr<WriteJob>> jobs;
-  /// The piece being staged: events not yet handed to the commit thread.
-  rocksdb::WriteBatch batch;
+  /// The piece being staged: packs not yet handed to the commit thread.
+  CommitPiece piece;
+  std::size_t piece_bytes = 0;
   std::size_t event_count = 0;
   std::size_t piece_event_count = 0;
   /// Bytes of the pieces already handed to the commit thread.
   std::size_t handed_off_bytes = 0;
   /// Sum of the staged jobs' EventCountHint(): bounds the group before staging.
   std::size_t staged_event_hint = 0;
+  /// The group's last event; the commit thread fills in its hash once it has linked it.
   ChainPoint head;
   Status failure;
   /// What the group's jobs are told once it was written (or not).
@@ -87,7 +94,7 @@ class LogImpl final : public Log {
   void CommitLoop();
   bool GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const;
   void StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob>> jobs);
-  /// Adds the head to a group about to be committed.
+  /// Closes the pack of a group about to be committed.
   void SealGroup(CommitGroup& group);
   /// Writes the group's last piece and sets its outcome; CompleteLoop tells its jobs.
   void CommitGroupNow(CommitGroup& group);
@@ -96,10 +103,13 @@ class LogImpl final : public Log {
   void CompleteLoop();
   /// Writer thread: hands the events staged so far to an idle commit thread (see above).
   void HandOffPieceIfIdle(CommitGroup& group);
-  void CommitPiece(rocksdb::WriteBatch& piece);
-  /// Puts the pack being filled into the group's batch: before a piece is handed off, before
-  /// the head, and whenever the pack is full (event_pack.h).
-  Status ClosePack(CommitGroup& group);
+  void CommitPieceNow(CommitPiece& piece);
+  /// Commit thread: links the piece's events into the chain after `chain_hash_` and puts
+  /// them into `commit_batch_`.
+  Status LinkAndPut(CommitPiece& piece);
+  /// Seals the pack being filled into the group's piece: before a piece is handed off, before
+  /// the group is, and whenever the pack is full (event_pack.h).
+  void ClosePack(CommitGroup& group);
   /// Deletes the events in (head, last]: written by a group commit whose head never was.
   Status DropIncompleteGroup(const ChainPoint& head, SequenceNumber last);
   void RefuseWrites(const Status& failure);
@@ -117,7 +127,6 @@ class LogImpl final : public Log {
 
   // Writer thread state.
   SequenceNumber next_sequence_;
-  Hash256 staged_hash_{};
   std::int64_t last_recorded_at_us_ = 0;
   EventRecordBuilder record_builder_;
   /// The staged events not yet put in the group's batch.
@@ -134,11 +143,18 @@ class LogImpl final : public Log {
   bool stopping_ = false;
   std::condition_variable commit_wake_;
   std::unique_ptr<CommitGroup> pending_commit_;
-  std::unique_ptr<rocksdb::WriteBatch> pending_piece_;
+  std::unique_ptr<CommitPiece> pending_piece_;
   bool commit_busy_ = false;
   /// commit_busy_ negated, readable by the writer without the mutex between commands.
   std::atomic<bool> commit_idle_{true};
   bool writer_done_ = false;
+
+  // Commit thread state.
+  /// The hash of the last event linked into the chain (set by Recover before it starts).
+  Hash256 chain_hash_{};
+  SequenceNumber linked_through_;
+  /// Reused for every write, so that writing allocates only when a group outgrows it.
+  rocksdb::WriteBatch commit_batch_;
 
   // The durable head, for readers and waiters.
   mutable std::mutex head_mutex_;

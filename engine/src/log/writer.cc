@@ -127,7 +127,7 @@ Result<std::vector<AppendResult>> LogImpl::Append(std::vector<AppendRequest> bat
 bool LogImpl::GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const {
   if (group == nullptr || group->jobs.empty()) return true;
   return group->staged_event_hint + job.EventCountHint() <= limits::kGroupCommitEventsMax &&
-         group->handed_off_bytes + group->batch.GetDataSize() + pack_.bytes() <
+         group->handed_off_bytes + group->piece_bytes + pack_.bytes() <
              limits::kGroupCommitBytesMax;
 }
 
@@ -164,8 +164,8 @@ void LogImpl::WriterLoop() {
       StageJobs(*group, std::move(jobs));
     }
     // SealGroup closes the pack too, but under the queue's mutex: close it here when the group
-    // is likely to be sealed, so callers queueing jobs do not wait for the copy.
-    if (group && commit_idle_.load(std::memory_order_relaxed)) (void)ClosePack(*group);
+    // is likely to be sealed, so callers queueing jobs do not wait for it.
+    if (group && commit_idle_.load(std::memory_order_relaxed)) ClosePack(*group);
     std::lock_guard lock(queue_mutex_);
     if (group && !commit_busy_) {
       SealGroup(*group);
@@ -197,25 +197,15 @@ void LogImpl::StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob
   }
 }
 
-Status LogImpl::ClosePack(CommitGroup& group) {
-  if (pack_.empty() || !group.failure.ok()) return group.failure;
-  rocksdb::Status put = pack_.PutInto(&group.batch, store_->events());
-  if (!put.ok()) group.failure = FromRocks(put, "staging events");
-  return group.failure;
+void LogImpl::ClosePack(CommitGroup& group) {
+  if (pack_.empty() || !group.failure.ok()) return;
+  group.piece_bytes += pack_.bytes();
+  group.piece.push_back(pack_.Seal());
 }
 
 void LogImpl::SealGroup(CommitGroup& group) {
   if (!group.failure.ok() || group.event_count == 0) return;
-  if (!ClosePack(group).ok()) {
-    RefuseWrites(group.failure);
-    return;
-  }
-  rocksdb::Status put =
-      group.batch.Put(store_->metadata(), std::string(kHeadKey), EncodeHead(group.head));
-  if (!put.ok()) {
-    group.failure = FromRocks(put, "staging the head");
-    RefuseWrites(group.failure);
-  }
+  ClosePack(group);
 }
 
 void LogImpl::HandOffPieceIfIdle(CommitGroup& group) {
@@ -225,23 +215,24 @@ void LogImpl::HandOffPieceIfIdle(CommitGroup& group) {
       !group.failure.ok()) {
     return;
   }
-  if (!ClosePack(group).ok()) return;  // StageCommand reports the failure.
+  ClosePack(group);
   {
     std::lock_guard lock(queue_mutex_);
     if (commit_busy_) return;
     commit_busy_ = true;
     commit_idle_.store(false, std::memory_order_relaxed);
-    group.handed_off_bytes += group.batch.GetDataSize();
-    pending_piece_ = std::make_unique<rocksdb::WriteBatch>(std::move(group.batch));
+    group.handed_off_bytes += group.piece_bytes;
+    pending_piece_ = std::make_unique<CommitPiece>(std::move(group.piece));
   }
-  group.batch.Clear();  // Valid and empty again after the move.
+  group.piece.clear();  // Valid and empty again after the move.
+  group.piece_bytes = 0;
   group.piece_event_count = 0;
   commit_wake_.notify_one();
 }
 
 void LogImpl::CommitLoop() {
   while (true) {
-    std::unique_ptr<rocksdb::WriteBatch> piece;
+    std::unique_ptr<CommitPiece> piece;
     std::unique_ptr<CommitGroup> group;
     {
       std::unique_lock lock(queue_mutex_);
@@ -257,7 +248,7 @@ void LogImpl::CommitLoop() {
       }
     }
     if (piece) {
-      CommitPiece(*piece);
+      CommitPieceNow(*piece);
     } else {
       CommitGroupNow(*group);
       // A group of a few jobs is completed right here: handing it over would add a thread
@@ -309,12 +300,26 @@ void LogImpl::CompleteLoop() {
   }
 }
 
-void LogImpl::CommitPiece(rocksdb::WriteBatch& piece) {
+Status LogImpl::LinkAndPut(CommitPiece& piece) {
+  commit_batch_.Clear();
+  for (SealedPack& pack : piece) {
+    pack.Link(&chain_hash_);
+    rocksdb::Status put = pack.PutInto(&commit_batch_, store_->events());
+    if (!put.ok()) return FromRocks(put, "staging events");
+    linked_through_ = pack.last();
+  }
+  return Status::Ok();
+}
+
+void LogImpl::CommitPieceNow(CommitPiece& piece) {
   if (writes_refused_.load()) return;
   // No fsync and no head: the group's last piece brings both (see log_impl.h).
-  rocksdb::WriteOptions write;
-  write.sync = false;
-  Status status = FromRocks(store_->db()->Write(write, &piece), "writing part of a group commit");
+  Status status = LinkAndPut(piece);
+  if (status.ok()) {
+    rocksdb::WriteOptions write;
+    write.sync = false;
+    status = FromRocks(store_->db()->Write(write, &commit_batch_), "writing part of a group commit");
+  }
   if (!status.ok()) RefuseWrites(status);
 }
 
@@ -322,9 +327,23 @@ void LogImpl::CommitGroupNow(CommitGroup& group) {
   Status status = group.failure;
   if (status.ok() && writes_refused_.load()) status = WriteRefusal();
   if (status.ok() && group.event_count > 0) {
-    rocksdb::WriteOptions write;
-    write.sync = options_.durability == Durability::kSync && !options_.unsafe_skip_fsync_for_tests;
-    status = FromRocks(store_->db()->Write(write, &group.batch), "writing a group commit");
+    status = LinkAndPut(group.piece);
+    if (status.ok() && linked_through_ != group.head.sequence) {
+      status = Status::Internal(fmt::format("the group ends at sequence {} but its packs at {}",
+                                            group.head.sequence.value, linked_through_.value));
+    }
+    if (status.ok()) {
+      group.head.hash = chain_hash_;
+      status = FromRocks(
+          commit_batch_.Put(store_->metadata(), std::string(kHeadKey), EncodeHead(group.head)),
+          "staging the head");
+    }
+    if (status.ok()) {
+      rocksdb::WriteOptions write;
+      write.sync =
+          options_.durability == Durability::kSync && !options_.unsafe_skip_fsync_for_tests;
+      status = FromRocks(store_->db()->Write(write, &commit_batch_), "writing a group commit");
+    }
     if (!status.ok()) {
       RefuseWrites(status);
     } else {

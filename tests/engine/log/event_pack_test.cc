@@ -4,16 +4,20 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "log/event_record.h"
 #include "log/keys.h"
+#include "log/sha256.h"
 #include "log/store_test.h"
 
 namespace ledger::log {
 namespace {
 
-constexpr std::string_view kHash = "0123456789abcdef0123456789abcdef";
+/// What an event's hash slot holds until the commit thread links it (SealedPack::Link).
+const std::string kUnlinkedHash(kHashBytes, '\0');
 
 std::string EnvelopeOf(std::uint64_t sequence) {
   return "envelope-" + std::to_string(sequence) + std::string(sequence % 7, '+');
@@ -24,12 +28,12 @@ class EventPackTest : public StoreTest {
   /// Writes events [first, last] as one pack.
   void WritePack(std::uint64_t first, std::uint64_t last) {
     PackBuilder builder;
-    for (std::uint64_t s = first; s <= last; ++s) {
-      builder.Add(SequenceNumber{s}, EnvelopeOf(s), kHash);
-    }
-    rocksdb::WriteBatch batch;
-    ASSERT_TRUE(builder.PutInto(&batch, store_->events()).ok());
+    for (std::uint64_t s = first; s <= last; ++s) builder.Add(SequenceNumber{s}, EnvelopeOf(s), 0);
+    const SealedPack pack = builder.Seal();
     EXPECT_TRUE(builder.empty());
+    EXPECT_EQ(pack.last().value, last);
+    rocksdb::WriteBatch batch;
+    ASSERT_TRUE(pack.PutInto(&batch, store_->events()).ok());
     ASSERT_TRUE(store_->db()->Write(rocksdb::WriteOptions(), &batch).ok());
   }
 
@@ -52,7 +56,7 @@ class EventPackTest : public StoreTest {
                     .ok());
   }
 
-  std::string Expected(std::uint64_t sequence) { return EnvelopeOf(sequence) + std::string(kHash); }
+  std::string Expected(std::uint64_t sequence) { return EnvelopeOf(sequence) + kUnlinkedHash; }
 };
 
 TEST_F(EventPackTest, BuilderAndViewAgreeOnEveryRecord) {
@@ -156,12 +160,52 @@ TEST_F(EventPackTest, BuilderClosesAFullPack) {
   std::uint64_t added = 0;
   while (!builder.full()) {
     ++added;
-    builder.Add(SequenceNumber{added}, EnvelopeOf(added), kHash);
+    builder.Add(SequenceNumber{added}, EnvelopeOf(added), 0);
   }
   EXPECT_EQ(added, kPackEventsMax) << "small records fill a pack by count";
   PackBuilder large;
-  large.Add(SequenceNumber{1}, std::string(kPackRecordBytesMax, 'x'), kHash);
+  large.Add(SequenceNumber{1}, std::string(kPackRecordBytesMax, 'x'), 0);
   EXPECT_TRUE(large.full()) << "one large record fills a pack by size";
+}
+
+TEST_F(EventPackTest, LinkingChainsEveryRecordAfterTheOneBefore) {
+  const EventMetadata metadata{"user:ana", schema::Environment::Sandbox, "org-1", "plat-1", "", ""};
+  const CommandHeader header{metadata, "plat-1", "", {}};
+  EventRecordBuilder record;
+  PackBuilder builder;
+  for (std::uint64_t s = 10; s <= 13; ++s) {
+    EventDraft draft{"order-" + std::to_string(s % 2), ExpectedVersion::Any(),
+                     schema::EventType::Opaque, std::string(s * 3, 'p')};
+    record.Build(header, draft, EventPlacement{SequenceNumber{s}, StreamVersion{s}, 1000});
+    builder.Add(SequenceNumber{s}, record.envelope(), record.previous_hash_offset());
+  }
+  SealedPack pack = builder.Seal();
+  Hash256 start{};
+  start.fill(0xab);
+  Hash256 chain = start;
+  pack.Link(&chain);
+  rocksdb::WriteBatch batch;
+  ASSERT_TRUE(pack.PutInto(&batch, store_->events()).ok());
+  ASSERT_TRUE(store_->db()->Write(rocksdb::WriteOptions(), &batch).ok());
+
+  EventCursor cursor(store_->db(), store_->events());
+  Hash256 previous = start;
+  std::string aligned;
+  for (cursor.Seek(SequenceNumber{10}); cursor.Valid(); cursor.Next()) {
+    const schema::Envelope* envelope = nullptr;
+    ASSERT_TRUE(CopyAndCheckRecord(cursor.record(), &aligned, &envelope).ok());
+    EXPECT_EQ(envelope->sequence(), cursor.sequence().value);
+    ASSERT_EQ(envelope->previous_hash()->size(), kHashBytes);
+    EXPECT_TRUE(std::equal(previous.begin(), previous.end(), envelope->previous_hash()->begin()))
+        << "event " << cursor.sequence().value << " names the hash before it";
+    const Hash256 hash = StoredHash(aligned);
+    EXPECT_EQ(hash, ChainHash(previous, EnvelopeBytes(aligned)))
+        << "event " << cursor.sequence().value << " holds its own chain hash";
+    previous = hash;
+  }
+  EXPECT_TRUE(cursor.status().ok());
+  EXPECT_EQ(previous, chain) << "the chain ends at the last record's hash";
+  EXPECT_NE(chain, start);
 }
 
 }  // namespace

@@ -79,9 +79,10 @@ class StagingBatch {
   virtual void PrefetchIdempotency(std::span<const ScopedKey> keys) { (void)keys; }
   /// Likewise for the streams the commands about to be staged write to.
   virtual void PrefetchStreams(std::span<const std::string_view> streams) { (void)streams; }
-  /// The last event staged so far, in this group or before it (durable or not): its sequence
-  /// and hash. A job that records derived state (the domain's snapshot) names its position.
-  virtual ChainPoint StagedHead() const = 0;
+  /// The sequence of the last event staged so far, in this group or before it (durable or
+  /// not). A job that records derived state (the domain's snapshot) names its position; the
+  /// event's hash is known once the group is durable (Log::ReadRange), not while staging.
+  virtual SequenceNumber StagedThrough() const = 0;
 };
 
 class WriteJob {
