@@ -1,9 +1,9 @@
 // The Log implementation: recovery on open, the writer and commit threads, reads, verify.
 //
 // Write path: callers queue WriteJobs (bounded queue). The writer thread drains the queue and
-// stages each job into the open group (checks, sequence, envelopes in packs). When the commit thread is
-// idle the writer hands the group over; while it is busy (fsyncing the previous group), new
-// jobs keep joining the open group, so one fsync covers all that waited. The commit thread
+// stages each job into the open group (checks, sequence, envelopes in packs). When the commit
+// thread is idle the writer hands the group over; while it is busy (fsyncing the previous group),
+// new jobs keep joining the open group, so one fsync covers all that waited. The commit thread
 // writes the group and publishes the new durable head; a completion thread then completes
 // the group's jobs, in order.
 // A failed write refuses every later write.
@@ -12,10 +12,10 @@
 // staging, the writer hands it the events staged so far, which it writes without the head and
 // without fsync while the writer stages the rest. The commit thread also links the events into
 // the hash chain (SHA-256, a quarter of the writer's work otherwise) just before it writes
-// them, so hashing one piece overlaps the staging of the next. Only the group's last piece carries the head
-// and is fsynced, so nothing is visible or acknowledged before the whole group is durable;
-// events found past the stored head on open belong to a group that never completed and are
-// dropped (Recover).
+// them, so hashing one piece overlaps the staging of the next. Only the group's last piece
+// carries the head and is fsynced, so nothing is visible or acknowledged before the whole group
+// is durable; events found past the stored head on open belong to a group that never completed
+// and are dropped (Recover).
 //
 // Thread-safety: public members from any thread; the writer state is the writer thread's.
 #pragma once

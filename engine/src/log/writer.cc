@@ -318,7 +318,8 @@ void LogImpl::CommitPieceNow(CommitPiece& piece) {
   if (status.ok()) {
     rocksdb::WriteOptions write;
     write.sync = false;
-    status = FromRocks(store_->db()->Write(write, &commit_batch_), "writing part of a group commit");
+    status =
+        FromRocks(store_->db()->Write(write, &commit_batch_), "writing part of a group commit");
   }
   if (!status.ok()) RefuseWrites(status);
 }
