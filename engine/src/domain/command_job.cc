@@ -148,46 +148,46 @@ class SnapshotJob final : public WriteJob {
     Ledger::Impl& impl = impl_;
     std::lock_guard lock(impl.publisher_mutex);
     staged_ = true;
-    impl.publisher = std::thread([&impl, copy = std::move(copy), sequence = sequence_,
-                                  durable = durable_.get_future(),
-                                  done = std::move(done_)]() mutable {
-      { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
-      Status committed = Status::Internal("the log dropped the snapshot job");
-      try {
-        committed = durable.get();
-      } catch (const std::future_error&) {
-        // The job was destroyed without completing (the log closed first): nothing to publish.
-      }
-      const auto writing = std::chrono::steady_clock::now();
-      Result<ChainPoint> position = [&]() -> Result<ChainPoint> {
-        if (!committed.ok()) return committed;
-        std::lock_guard open(impl.log_lifetime_mutex);
-        if (!impl.log) return Status(StatusCode::kShuttingDown, "the log closed");
-        return DurableChainPoint(*impl.log, sequence);
-      }();
-      Status written = position.ok()
-                           ? domain::WriteSnapshotFile(*copy, *position, impl.snapshot_temp_path())
-                           : position.status();
-      {
-        // The live state's tables are its own again. Dropped under the state's lock: the
-        // writer, which applies events under it, then sees a table's copy count fall to one
-        // only after this thread's reads of it (happens-before), and may write in place.
-        std::unique_lock released(impl.state_mutex);
-        copy.reset();
-      }
-      ReturnFreedMemory();
-      impl.ids_unsettled.store(true);
-      if (written.ok()) {
-        impl.logger->info("domain snapshot at sequence {} written in {} ms", sequence.value,
-                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - writing)
-                              .count());
-      }
-      Status outcome = !written.ok() ? written
-                                     : domain::PublishSnapshotFile(impl.snapshot_temp_path(),
-                                                                   impl.snapshot_path());
-      impl.FinishSnapshot(sequence, outcome, std::move(done));
-    });
+    impl.publisher =
+        std::thread([&impl, copy = std::move(copy), sequence = sequence_,
+                     durable = durable_.get_future(), done = std::move(done_)]() mutable {
+          { std::lock_guard assigned(impl.publisher_mutex); }  // `publisher` names this thread.
+          Status committed = Status::Internal("the log dropped the snapshot job");
+          try {
+            committed = durable.get();
+          } catch (const std::future_error&) {
+            // The job was destroyed without completing (the log closed first): nothing to publish.
+          }
+          const auto writing = std::chrono::steady_clock::now();
+          Result<ChainPoint> position = [&]() -> Result<ChainPoint> {
+            if (!committed.ok()) return committed;
+            std::lock_guard open(impl.log_lifetime_mutex);
+            if (!impl.log) return Status(StatusCode::kShuttingDown, "the log closed");
+            return DurableChainPoint(*impl.log, sequence);
+          }();
+          Status written =
+              position.ok() ? domain::WriteSnapshotFile(*copy, *position, impl.snapshot_temp_path())
+                            : position.status();
+          {
+            // The live state's tables are its own again. Dropped under the state's lock: the
+            // writer, which applies events under it, then sees a table's copy count fall to one
+            // only after this thread's reads of it (happens-before), and may write in place.
+            std::unique_lock released(impl.state_mutex);
+            copy.reset();
+          }
+          ReturnFreedMemory();
+          impl.ids_unsettled.store(true);
+          if (written.ok()) {
+            impl.logger->info("domain snapshot at sequence {} written in {} ms", sequence.value,
+                              std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - writing)
+                                  .count());
+          }
+          Status outcome = !written.ok() ? written
+                                         : domain::PublishSnapshotFile(impl.snapshot_temp_path(),
+                                                                       impl.snapshot_path());
+          impl.FinishSnapshot(sequence, outcome, std::move(done));
+        });
   }
 
   void Complete(const Status& status) override {
