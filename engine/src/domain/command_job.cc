@@ -109,17 +109,6 @@ void ReturnFreedMemory() {
 #endif
 }
 
-/// The log's chain point at `sequence` (0: the genesis point). REQUIRES: it is durable.
-Result<ChainPoint> DurableChainPoint(const Log& log, SequenceNumber sequence) {
-  if (sequence.value == 0) return ChainPoint{};
-  auto events = log.ReadRange(sequence, 1);
-  if (!events.ok()) return events.status();
-  if (events->empty() || events->front().sequence() != sequence) {
-    return Status::Internal(fmt::format("event {} is not in the log", sequence.value));
-  }
-  return ChainPoint{sequence, events->front().hash()};
-}
-
 /// Takes a copy of the state in Stage (it then matches the staged events exactly) and hands it
 /// to the publisher thread, which waits until everything up to there is durable (Complete),
 /// then writes it with the hash of the last event while appends go on, and publishes the file.
@@ -163,7 +152,7 @@ class SnapshotJob final : public WriteJob {
             if (!committed.ok()) return committed;
             std::lock_guard open(impl.log_lifetime_mutex);
             if (!impl.log) return Status(StatusCode::kShuttingDown, "the log closed");
-            return DurableChainPoint(*impl.log, sequence);
+            return ChainPointAt(*impl.log, sequence);
           }();
           Status written =
               position.ok() ? domain::WriteSnapshotFile(*copy, *position, impl.snapshot_temp_path())

@@ -53,6 +53,16 @@ std::uint64_t MillisecondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+Result<ChainPoint> ChainPointAt(const Log& log, SequenceNumber sequence) {
+  if (sequence.value == 0) return ChainPoint{};
+  auto events = log.ReadRange(sequence, 1);
+  if (!events.ok()) return events.status();
+  if (events->empty() || events->front().sequence() != sequence) {
+    return Status::Internal(fmt::format("event {} is not in the log", sequence.value));
+  }
+  return ChainPoint{sequence, events->front().hash()};
+}
+
 Status Ledger::Impl::Recover() {
   const ChainPoint head = log->Head();
   ChainPoint position;
@@ -60,9 +70,9 @@ Status Ledger::Impl::Recover() {
   Status read = domain::ReadSnapshotFile(snapshot_path(), &state, &position);
   open_snapshot_ms = MillisecondsSince(start);
   bool usable = read.ok() && position.sequence <= head.sequence;
-  if (usable && position.sequence.value > 0) {
-    Result<std::vector<RecordedEvent>> at = log->ReadRange(position.sequence, 1);
-    usable = at.ok() && at->size() == 1 && at->front().hash() == position.hash;
+  if (usable) {
+    Result<ChainPoint> at = ChainPointAt(*log, position.sequence);
+    usable = at.ok() && at->hash == position.hash;
   }
   if (!usable) {
     if (read.ok() || read.code() != StatusCode::kNotFound) {

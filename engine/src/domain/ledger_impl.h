@@ -75,6 +75,9 @@ struct Ledger::Impl {
   std::thread publisher;
 };
 
+/// The log's chain point at durable event `sequence` (0: the genesis point, zero hash).
+Result<ChainPoint> ChainPointAt(const Log& log, SequenceNumber sequence);
+
 /// Builds the WriteJob that decides and stages a batch of commands.
 std::unique_ptr<WriteJob> MakeCommandJob(Ledger::Impl& impl, std::vector<CommandRequest> batch,
                                          Ledger::ExecuteCallback done);
