@@ -11,7 +11,7 @@
 // A large group is written in pieces: when the commit thread is idle while the writer is still
 // staging, the writer hands it the events staged so far, which it writes without the head and
 // without fsync while the writer stages the rest. The commit thread also links the events into
-// the hash chain (SHA-256, a quarter of the writer's work otherwise) just before it writes
+// the hash chain (SHA-256, about a fifth of the writer's work otherwise) just before it writes
 // them, so hashing one piece overlaps the staging of the next. Only the group's last piece
 // carries the head and is fsynced, so nothing is visible or acknowledged before the whole group
 // is durable; events found past the stored head on open belong to a group that never completed
@@ -94,8 +94,6 @@ class LogImpl final : public Log {
   void CommitLoop();
   bool GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const;
   void StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob>> jobs);
-  /// Closes the pack of a group about to be committed.
-  void SealGroup(CommitGroup& group);
   /// Writes the group's last piece and sets its outcome; CompleteLoop tells its jobs.
   void CommitGroupNow(CommitGroup& group);
   /// Completes written groups' jobs, in order, off the commit thread: waking each caller

@@ -163,12 +163,9 @@ void LogImpl::WriterLoop() {
       if (!group) group = std::make_unique<CommitGroup>();
       StageJobs(*group, std::move(jobs));
     }
-    // SealGroup closes the pack too, but under the queue's mutex: close it here when the group
-    // is likely to be sealed, so callers queueing jobs do not wait for it.
-    if (group && commit_idle_.load(std::memory_order_relaxed)) ClosePack(*group);
     std::lock_guard lock(queue_mutex_);
     if (group && !commit_busy_) {
-      SealGroup(*group);
+      ClosePack(*group);  // Sealing moves the pack's bytes, it does not copy them.
       commit_busy_ = true;
       commit_idle_.store(false, std::memory_order_relaxed);
       pending_commit_ = std::move(group);
@@ -201,11 +198,6 @@ void LogImpl::ClosePack(CommitGroup& group) {
   if (pack_.empty() || !group.failure.ok()) return;
   group.piece_bytes += pack_.bytes();
   group.piece.push_back(pack_.Seal());
-}
-
-void LogImpl::SealGroup(CommitGroup& group) {
-  if (!group.failure.ok() || group.event_count == 0) return;
-  ClosePack(group);
 }
 
 void LogImpl::HandOffPieceIfIdle(CommitGroup& group) {
