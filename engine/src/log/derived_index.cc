@@ -331,6 +331,10 @@ void DerivedIndex::OnDurable(SequenceNumber head) {
   {
     std::lock_guard lock(flush_mutex_);
     durable_ = head;
+    // The flusher waits only for a frozen tail to become durable; waking it after every
+    // group commit would cost a context switch each. A tail frozen after this check wakes it
+    // itself (FreezeIfFull freezes under flush_mutex_, then notifies).
+    if (frozen_count_.load(std::memory_order_acquire) == 0) return;
   }
   flush_wake_.notify_all();
 }

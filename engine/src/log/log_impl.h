@@ -92,6 +92,13 @@ class LogImpl final : public Log {
   Status CheckAgainstMarker(const ChainPoint& head);
   void WriterLoop();
   void CommitLoop();
+  /// Whether the writer may hand its staged group to the commit thread now: the thread is
+  /// idle, or busy with a piece of that very group and nothing else waits for it. REQUIRES:
+  /// queue_mutex_.
+  bool CanHandOffGroup() const {
+    return !commit_busy_ ||
+           (commit_on_piece_ && pending_piece_ == nullptr && pending_commit_ == nullptr);
+  }
   bool GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const;
   void StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob>> jobs);
   /// Writes the group's last piece and sets its outcome; CompleteLoop tells its jobs.
@@ -143,6 +150,9 @@ class LogImpl final : public Log {
   std::unique_ptr<CommitGroup> pending_commit_;
   std::unique_ptr<CommitPiece> pending_piece_;
   bool commit_busy_ = false;
+  /// The commit thread is writing a piece of the group being staged: the group, once staged,
+  /// may be handed off right behind it (CanHandOffGroup).
+  bool commit_on_piece_ = false;
   /// commit_busy_ negated, readable by the writer without the mutex between commands.
   std::atomic<bool> commit_idle_{true};
   bool writer_done_ = false;

@@ -146,7 +146,7 @@ void LogImpl::WriterLoop() {
         bool worth_taking = group == nullptr || !commit_busy_ || queue_.size() >= kStageEagerlyJobs;
         bool can_take =
             !queue_.empty() && worth_taking && GroupHasRoomFor(group.get(), *queue_.front());
-        bool can_hand_off = group != nullptr && !commit_busy_;
+        bool can_hand_off = group != nullptr && CanHandOffGroup();
         return can_take || can_hand_off || (stopping_ && queue_.empty() && group == nullptr);
       });
       if (stopping_ && queue_.empty() && group == nullptr) break;
@@ -164,7 +164,7 @@ void LogImpl::WriterLoop() {
       StageJobs(*group, std::move(jobs));
     }
     std::lock_guard lock(queue_mutex_);
-    if (group && !commit_busy_) {
+    if (group && CanHandOffGroup()) {
       ClosePack(*group);  // Sealing moves the pack's bytes, it does not copy them.
       commit_busy_ = true;
       commit_idle_.store(false, std::memory_order_relaxed);
@@ -231,6 +231,7 @@ void LogImpl::CommitLoop() {
       commit_wake_.wait(lock, [this] {
         return writer_done_ || pending_piece_ != nullptr || pending_commit_ != nullptr;
       });
+      // A group handed off behind its own piece waits for it: pieces go first.
       if (pending_piece_ != nullptr) {
         piece = std::move(pending_piece_);
       } else if (pending_commit_ != nullptr) {
@@ -238,6 +239,7 @@ void LogImpl::CommitLoop() {
       } else {
         break;
       }
+      commit_on_piece_ = piece != nullptr;
     }
     if (piece) {
       CommitPieceNow(*piece);
@@ -261,6 +263,8 @@ void LogImpl::CommitLoop() {
     }
     {
       std::lock_guard lock(queue_mutex_);
+      commit_on_piece_ = false;
+      if (pending_piece_ != nullptr || pending_commit_ != nullptr) continue;  // Still busy.
       commit_busy_ = false;
       commit_idle_.store(true, std::memory_order_relaxed);
     }
