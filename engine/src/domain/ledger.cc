@@ -11,6 +11,7 @@
 #include <future>
 #include <thread>
 
+#include "common/one_shot.h"
 #include "domain/apply.h"
 #include "domain/decide_internal.h"
 #include "domain/ledger_impl.h"
@@ -172,16 +173,16 @@ void Ledger::ExecuteAsync(std::vector<CommandRequest> batch, ExecuteCallback don
 }
 
 Result<std::vector<CommandResult>> Ledger::Execute(std::vector<CommandRequest> batch) {
-  std::promise<Result<std::vector<CommandResult>>> promise;
-  auto future = promise.get_future();
-  ExecuteAsync(std::move(batch), [&promise](Status status, std::vector<CommandResult> results) {
-    if (status.ok()) {
-      promise.set_value(std::move(results));
-    } else {
-      promise.set_value(std::move(status));
-    }
-  });
-  return future.get();
+  OneShot<Result<std::vector<CommandResult>>> executed;
+  ExecuteAsync(std::move(batch),
+               [deliver = executed.Setter()](Status status, std::vector<CommandResult> results) {
+                 if (status.ok()) {
+                   deliver(std::move(results));
+                 } else {
+                   deliver(std::move(status));
+                 }
+               });
+  return executed.Wait();
 }
 
 const Log& Ledger::log() const { return *impl_->log; }

@@ -2,8 +2,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <future>
-
+#include "common/one_shot.h"
 #include "ledger/limits.h"
 #include "log/group_staging.h"
 #include "log/keys.h"
@@ -112,16 +111,16 @@ void LogImpl::AppendAsync(std::vector<AppendRequest> batch, AppendCallback done)
 }
 
 Result<std::vector<AppendResult>> LogImpl::Append(std::vector<AppendRequest> batch) {
-  std::promise<Result<std::vector<AppendResult>>> promise;
-  auto future = promise.get_future();
-  AppendAsync(std::move(batch), [&promise](Status status, std::vector<AppendResult> results) {
-    if (status.ok()) {
-      promise.set_value(std::move(results));
-    } else {
-      promise.set_value(std::move(status));
-    }
-  });
-  return future.get();
+  OneShot<Result<std::vector<AppendResult>>> appended;
+  AppendAsync(std::move(batch),
+              [deliver = appended.Setter()](Status status, std::vector<AppendResult> results) {
+                if (status.ok()) {
+                  deliver(std::move(results));
+                } else {
+                  deliver(std::move(status));
+                }
+              });
+  return appended.Wait();
 }
 
 bool LogImpl::GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const {
