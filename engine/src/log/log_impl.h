@@ -93,11 +93,12 @@ class LogImpl final : public Log {
   void WriterLoop();
   void CommitLoop();
   /// Whether the writer may hand its staged group to the commit thread now: the thread is
-  /// idle, or busy with a piece of that very group and nothing else waits for it. REQUIRES:
-  /// queue_mutex_.
+  /// idle, or busy only with pieces of that very group (pieces are only ever cut from the
+  /// group being staged, and the commit thread takes a pending piece before a pending group).
+  /// REQUIRES: queue_mutex_.
   bool CanHandOffGroup() const {
     return !commit_busy_ ||
-           (commit_on_piece_ && pending_piece_ == nullptr && pending_commit_ == nullptr);
+           (pending_commit_ == nullptr && (commit_on_piece_ || pending_piece_ != nullptr));
   }
   bool GroupHasRoomFor(const CommitGroup* group, const WriteJob& job) const;
   void StageJobs(CommitGroup& group, std::vector<std::unique_ptr<WriteJob>> jobs);
