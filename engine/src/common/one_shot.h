@@ -14,10 +14,13 @@
 #pragma once
 
 #include <atomic>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <utility>
+
+#include "ledger/engine/status.h"
 
 namespace ledger {
 
@@ -32,6 +35,19 @@ class OneShot {
       state->value.emplace(std::move(value));
       state->ready.store(1, std::memory_order_release);
       state->ready.notify_one();
+    };
+  }
+
+  /// For a Result<Values>: the callback of an asynchronous call answering (Status, Values),
+  /// delivering the values, or the status when it is not ok.
+  template <typename Values>
+  auto ResultSetter() const requires std::same_as<T, Result<Values>> {
+    return [deliver = Setter()](Status status, Values values) {
+      if (status.ok()) {
+        deliver(std::move(values));
+      } else {
+        deliver(std::move(status));
+      }
     };
   }
 

@@ -174,14 +174,7 @@ void Ledger::ExecuteAsync(std::vector<CommandRequest> batch, ExecuteCallback don
 
 Result<std::vector<CommandResult>> Ledger::Execute(std::vector<CommandRequest> batch) {
   OneShot<Result<std::vector<CommandResult>>> executed;
-  ExecuteAsync(std::move(batch),
-               [deliver = executed.Setter()](Status status, std::vector<CommandResult> results) {
-                 if (status.ok()) {
-                   deliver(std::move(results));
-                 } else {
-                   deliver(std::move(status));
-                 }
-               });
+  ExecuteAsync(std::move(batch), executed.ResultSetter<std::vector<CommandResult>>());
   return executed.Wait();
 }
 

@@ -112,14 +112,7 @@ void LogImpl::AppendAsync(std::vector<AppendRequest> batch, AppendCallback done)
 
 Result<std::vector<AppendResult>> LogImpl::Append(std::vector<AppendRequest> batch) {
   OneShot<Result<std::vector<AppendResult>>> appended;
-  AppendAsync(std::move(batch),
-              [deliver = appended.Setter()](Status status, std::vector<AppendResult> results) {
-                if (status.ok()) {
-                  deliver(std::move(results));
-                } else {
-                  deliver(std::move(status));
-                }
-              });
+  AppendAsync(std::move(batch), appended.ResultSetter<std::vector<AppendResult>>());
   return appended.Wait();
 }
 
