@@ -2,8 +2,9 @@
 //
 // Write path: callers queue WriteJobs (bounded queue). The writer thread drains the queue and
 // stages each job into the open group (checks, sequence, envelopes in packs). When the commit
-// thread is idle the writer hands the group over; while it is busy (fsyncing the previous group),
-// new jobs keep joining the open group, so one fsync covers all that waited. The commit thread
+// thread is idle, or busy only with a piece of this very group (below), the writer hands the
+// group over; while it is busy with the previous group (fsyncing it), new jobs keep joining the
+// open group, so one fsync covers all that waited. The commit thread
 // writes the group and publishes the new durable head; a completion thread then completes
 // the group's jobs, in order.
 // A failed write refuses every later write.
