@@ -74,6 +74,7 @@ p::ErrorCode AppendCategory(AppendCode code) {
       return p::ErrorCode::Duplicate;
     case AppendCode::kWrongExpectedVersion:
     case AppendCode::kIdempotencyKeyReusedWithDifferentCommand:
+    case AppendCode::kClaimTaken:
       return p::ErrorCode::Conflict;
     case AppendCode::kInvalidArgument:
       break;

@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
+#include <string>
+#include <string_view>
 
 #include "domain/apply.h"
 #include "domain/decide.h"
@@ -47,6 +50,18 @@ class InputBits {
   std::abort();
 }
 
+/// The claims of the accepted events, as the log would hold them.
+class ClaimsInMemory final : public ledger::domain::Claims {
+ public:
+  bool Taken(std::string_view claim) const override { return taken_.count(claim) > 0; }
+  void Take(std::string claim) {
+    if (!claim.empty()) taken_.insert(std::move(claim));
+  }
+
+ private:
+  std::set<std::string, std::less<>> taken_;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -55,9 +70,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ledger::testing::ReferenceModel model;
   ledger::testing::ModelGenerator generator([&bits] { return bits.Next(); }, model);
   ledger::domain::State state;
-  auto decide_and_apply = [&state](const ledger::CommandRequest& request) {
-    auto decision = ledger::domain::Decide(state, request.principal, request.command);
-    if (decision.accepted()) ledger::domain::Apply(state, decision.event);
+  ClaimsInMemory claims;
+  auto decide_and_apply = [&state, &claims](const ledger::CommandRequest& request) {
+    auto decision = ledger::domain::Decide(state, claims, request.principal, request.command);
+    if (decision.accepted()) {
+      ledger::domain::Apply(state, decision.event);
+      claims.Take(decision.claim);
+    }
     return decision;
   };
   for (const auto& request : generator.Setup()) {

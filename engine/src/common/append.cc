@@ -54,6 +54,8 @@ std::string_view AppendCodeName(AppendCode code) {
       return "idempotency_key_reused_with_different_command";
     case AppendCode::kInvalidArgument:
       return "invalid_argument";
+    case AppendCode::kClaimTaken:
+      return "claim_taken";
   }
   return "unknown";
 }
@@ -82,7 +84,7 @@ Fingerprint FingerprintOf(const AppendRequest& request) {
                              static_cast<std::uint64_t>(m.environment)};
   XXH3_128bits_update(state, numbers, sizeof numbers);
   for (std::string_view field :
-       {std::string_view(event.payload), std::string_view(m.actor),
+       {std::string_view(event.payload), std::string_view(event.claim), std::string_view(m.actor),
         std::string_view(m.organization), std::string_view(m.platform),
         std::string_view(m.correlation_id), std::string_view(m.causation_id)}) {
     Feed(state, field);

@@ -59,7 +59,6 @@ void ApplyOperation(State& state, const OperationRecorded& e, const Event& event
   TransactionState& t = state.transactions[*state.ids.Find(
       MakeIdKey(IdKind::kTransaction, e.platform_id, e.transaction_id))];
   LEDGER_CHECK(t.order == order_index);
-  state.ids.Insert(MakeIdKey(IdKind::kOperation, e.platform_id, e.operation_id), 0);
   ++order.version;
   const std::int64_t amount = e.amount_minor;
   if (e.outcome != OperationOutcome::Succeeded) {

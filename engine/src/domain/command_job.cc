@@ -40,6 +40,27 @@ CommandResult Duplicate(SequenceNumber first_sequence, StreamVersion first_versi
   return result;
 }
 
+/// The claims of the events staged so far, the group being built included, as the log holds
+/// them. A lookup that fails counts as taken (nothing is accepted on a guess) and fails the
+/// group.
+class StagedClaims final : public domain::Claims {
+ public:
+  explicit StagedClaims(StagingBatch& batch) : batch_(batch) {}
+  bool Taken(std::string_view claim) const override {
+    Result<std::optional<SequenceNumber>> holder = batch_.FindClaim(claim);
+    if (!holder.ok()) {
+      failed_ = true;
+      return true;
+    }
+    return holder->has_value();
+  }
+  bool failed() const { return failed_; }
+
+ private:
+  StagingBatch& batch_;
+  mutable bool failed_ = false;
+};
+
 class CommandJob final : public WriteJob {
  public:
   CommandJob(Ledger::Impl& impl, std::vector<CommandRequest> requests, Ledger::ExecuteCallback done)
@@ -236,7 +257,12 @@ CommandResult Ledger::Impl::ResolveKeyOfRejected(StagingBatch& batch, const Comm
 // writer thread, atomically with sequencing.
 CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& request,
                                      const Fingerprint& fingerprint, bool* storage_failed) {
-  domain::Decision decision = domain::Decide(state, request.principal, request.command);
+  StagedClaims claims(batch);
+  domain::Decision decision = domain::Decide(state, claims, request.principal, request.command);
+  if (claims.failed()) {
+    *storage_failed = true;
+    return {};
+  }
   if (!decision.accepted()) {
     return ResolveKeyOfRejected(batch, request, fingerprint,
                                 Rejected(decision.code, std::move(decision.message)),
@@ -254,6 +280,7 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
                        : ExpectedVersion::Exact(decision.current_version);
   draft.type = domain::TypeOf(decision.event);
   draft.payload = domain::EncodeEvent(decision.event);
+  draft.claim = std::move(decision.claim);
   const EventMetadata metadata{request.principal.Actor(),        decision.environment,
                                std::move(decision.organization), std::move(decision.platform),
                                request.correlation_id,           request.causation_id};

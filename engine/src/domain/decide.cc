@@ -178,8 +178,13 @@ Decision AcceptOnPlatform(const State& state, Event event, std::uint32_t current
 
 }  // namespace internal
 
-Decision Decide(const State& state, const Principal& principal, const Command& command) {
-  internal::Context context{state, internal::Access(state, principal)};
+std::string OperationClaim(std::string_view platform_id, std::string_view operation_id) {
+  return fmt::format("op/{}/{}", platform_id, operation_id);
+}
+
+Decision Decide(const State& state, const Claims& claims, const Principal& principal,
+                const Command& command) {
+  internal::Context context{state, claims, internal::Access(state, principal)};
   return std::visit([&context](const auto& c) { return internal::DecideOne(context, c); }, command);
 }
 

@@ -1,6 +1,8 @@
 // Deciding: a pure function of (state, principal, command) to one event or one rejection.
 //
-// No I/O, no clock, no logging. The checks run in the fixed order of docs/domain.md:
+// No clock, no logging, no I/O of its own: the one fact it reads outside the state, whether
+// an operation id is taken, it asks of Claims, which the log answers (docs/domain.md §10). The
+// checks run in the fixed order of docs/domain.md:
 //   1. the command's own fields    2. principal, visibility, permission
 //   3. references, uniqueness, consistency    4. state machines    5. money limits
 // and the first failing check is the result. Step 6, the caller's expected version of the
@@ -10,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "domain/state.h"
 #include "ledger/engine/domain/commands.h"
@@ -18,6 +21,19 @@
 #include "ledger/engine/types.h"
 
 namespace ledger::domain {
+
+/// Keys unique across the log that events claim (EventDraft::claim), for the ids the state
+/// does not keep: each operation id is claimed, as OperationClaim(platform, id), by the event
+/// that records it. The command job answers from the log, where a lookup may fail: it then
+/// answers true and fails the group, so the command is never accepted on a guess.
+class Claims {
+ public:
+  virtual ~Claims() = default;
+  virtual bool Taken(std::string_view claim) const = 0;
+};
+
+/// "op/<platform id>/<operation id>" (ids hold no '/', so distinct pairs give distinct claims).
+std::string OperationClaim(std::string_view platform_id, std::string_view operation_id);
 
 struct Rejection {
   ResultCode code = ResultCode::kAccepted;
@@ -35,6 +51,8 @@ struct Decision {
   schema::Environment environment = schema::Environment::Unspecified;
   std::string organization;
   std::string platform;
+  /// The key the event claims in the log (an operation's OperationClaim), empty when none.
+  std::string claim;
 
   Decision() = default;
   Decision(Rejection rejection)  // NOLINT(google-explicit-constructor)
@@ -42,7 +60,8 @@ struct Decision {
   bool accepted() const { return code == ResultCode::kAccepted; }
 };
 
-Decision Decide(const State& state, const Principal& principal, const Command& command);
+Decision Decide(const State& state, const Claims& claims, const Principal& principal,
+                const Command& command);
 
 /// Whether `principal` may learn that an idempotency key was used in the scope of `command`:
 /// nullopt when the principal is an active credential that sees the scope's platform or

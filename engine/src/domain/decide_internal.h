@@ -69,6 +69,7 @@ Decision AcceptOnPlatform(const State& state, Event event, std::uint32_t current
 // ---- One overload per command -------------------------------------------------------------
 struct Context {
   const State& state;
+  const Claims& claims;
   Access access;
 };
 

@@ -277,7 +277,8 @@ Decision DecideOne(const Context& context, const RecordOperation& c) {
         ResultCode::kTransactionNotFound,
         fmt::format("transaction '{}' not found in order '{}'", c.transaction_id, c.order_id));
   }
-  if (context.state.OperationExists(c.platform_id, c.operation_id)) {
+  std::string claim = OperationClaim(c.platform_id, c.operation_id);
+  if (context.claims.Taken(claim)) {
     return Reject(ResultCode::kOperationAlreadyExists,
                   fmt::format("operation '{}' already exists on platform '{}'", c.operation_id,
                               c.platform_id));
@@ -287,12 +288,14 @@ Decision DecideOne(const Context& context, const RecordOperation& c) {
   if (c.outcome == OperationOutcome::Succeeded) {
     if (auto r = CheckOperationMoney(context.state, c, *transaction, *order)) return *r;
   }
-  return AcceptOnPlatform(
+  Decision accepted = AcceptOnPlatform(
       context.state,
       OperationRecorded{c.platform_id, c.order_id, c.transaction_id, c.operation_id, c.kind,
                         c.outcome, c.amount_minor, std::string(CurrencyAt(order->currency).code),
                         c.external_reference, c.occurred_at_us},
       order->version, *platform);
+  accepted.claim = std::move(claim);
+  return accepted;
 }
 
 }  // namespace ledger::domain::internal

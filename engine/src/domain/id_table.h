@@ -40,7 +40,7 @@ struct IdKey {
 enum class IdKind : std::uint8_t {
   kOrder = 1,
   kTransaction = 2,
-  kOperation = 3,
+  // 3 named operations, whose ids the log now keeps (decide.h, Claims).
   kWithdrawal = 4,
 };
 

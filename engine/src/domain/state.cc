@@ -72,10 +72,6 @@ const TransactionState* State::FindTransaction(std::string_view platform_id,
   return &transactions[*found];
 }
 
-bool State::OperationExists(std::string_view platform_id, std::string_view operation_id) const {
-  return ids.Find(MakeIdKey(IdKind::kOperation, platform_id, operation_id)) != nullptr;
-}
-
 const WithdrawalState* State::FindWithdrawal(std::string_view platform_id,
                                              std::string_view withdrawal_id) const {
   const std::uint32_t* index = ids.Find(MakeIdKey(IdKind::kWithdrawal, platform_id, withdrawal_id));

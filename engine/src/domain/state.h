@@ -138,8 +138,9 @@ struct State {
   StringMap<CredentialState> api_keys;
   StringMap<CredentialState> user_tokens;
 
-  /// Keys of orders (value: order index), transactions (transaction index), operations (0)
-  /// and withdrawals (withdrawal index).
+  /// Keys of orders (value: order index), transactions (transaction index) and withdrawals
+  /// (withdrawal index). Operation ids are not kept: their events claim them in the log
+  /// (decide.h, Claims).
   IdTable ids;
   ChunkedVector<OrderState> orders;
   ChunkedVector<TransactionState> transactions;
@@ -160,7 +161,6 @@ struct State {
   const TransactionState* FindTransaction(std::string_view platform_id,
                                           std::string_view transaction_id,
                                           std::uint32_t* index = nullptr) const;
-  bool OperationExists(std::string_view platform_id, std::string_view operation_id) const;
   const WithdrawalState* FindWithdrawal(std::string_view platform_id,
                                         std::string_view withdrawal_id) const;
   /// The wallet, or nullptr when nothing ever touched it (its balance is then 0).

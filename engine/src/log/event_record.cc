@@ -37,6 +37,8 @@ void EventRecordBuilder::Build(const CommandHeader& header, const EventDraft& dr
                          : Bytes(b, header.fingerprint.data(), header.fingerprint.size());
   auto correlation = Text(b, m.correlation_id);
   auto causation = Text(b, m.causation_id);
+  auto claim = draft.claim.empty() ? flatbuffers::Offset<flatbuffers::String>()
+                                   : b.CreateString(draft.claim);
   const Hash256 unlinked{};
   auto previous = Bytes(b, unlinked.data(), unlinked.size());
   // The payload is a FlatBuffers buffer of its own with 8-byte fields: align it so readers
@@ -61,6 +63,7 @@ void EventRecordBuilder::Build(const CommandHeader& header, const EventDraft& dr
   fields.add_causation_id(causation);
   fields.add_previous_hash(previous);
   fields.add_payload(payload);
+  if (!draft.claim.empty()) fields.add_claim(claim);
   b.Finish(fields.Finish(), schema::EnvelopeIdentifier());
 
   const auto* start = b.GetBufferPointer();

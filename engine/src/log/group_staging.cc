@@ -38,6 +38,10 @@ std::optional<std::string> InvalidCommandField(const CommandHeader& header,
       return fmt::format("stream name must be 1 to {} bytes with no zero byte",
                          limits::kStreamNameBytesMax);
     }
+    if (event.claim.size() > limits::kClaimBytesMax || HasZeroByte(event.claim)) {
+      return fmt::format("claim must be at most {} bytes with no zero byte",
+                         limits::kClaimBytesMax);
+    }
     if (event.payload.size() > limits::kPayloadBytesMax) {
       return fmt::format("payload of {} bytes exceeds {}", event.payload.size(),
                          limits::kPayloadBytesMax);
@@ -63,6 +67,19 @@ Result<std::optional<IdempotencyRecord>> GroupStaging::FindIdempotency(std::stri
       log_.index_->FindIdempotency(IdempotencyKey(scope, key), &log_.idempotency_answers_);
   if (!record.ok()) return Fail(record.status());
   return record;
+}
+
+Result<std::optional<SequenceNumber>> GroupStaging::FindClaim(std::string_view claim) {
+  claim_key_.clear();
+  AppendClaimKey(claim, &claim_key_);
+  auto record = log_.index_->FindIdempotency(claim_key_, &log_.idempotency_answers_);
+  if (!record.ok()) return Fail(record.status());
+  if (!record->has_value()) {
+    free_claim_.assign(claim);
+    free_claim_before_ = log_.next_sequence_;
+    return std::optional<SequenceNumber>();
+  }
+  return std::optional<SequenceNumber>((*record)->first_sequence);
 }
 
 void GroupStaging::PrefetchIdempotency(std::span<const ScopedKey> keys) {
@@ -110,6 +127,30 @@ Result<AppendResult> GroupStaging::CheckVersions(std::span<const EventDraft> eve
   return AppendResult{};
 }
 
+Result<AppendResult> GroupStaging::CheckClaims(std::span<const EventDraft> events) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::string& claim = events[i].claim;
+    if (claim.empty()) continue;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (events[j].claim == claim) {
+        return Rejection(AppendCode::kClaimTaken,
+                         fmt::format("two events of the command claim '{}'", claim));
+      }
+    }
+    if (claim == free_claim_ && free_claim_before_ == log_.next_sequence_) continue;
+    Result<std::optional<SequenceNumber>> holder = FindClaim(claim);
+    if (!holder.ok()) return holder.status();
+    if (holder->has_value()) {
+      AppendResult taken = Rejection(
+          AppendCode::kClaimTaken,
+          fmt::format("'{}' is claimed by the event at sequence {}", claim, (*holder)->value));
+      taken.first_sequence = **holder;
+      return taken;
+    }
+  }
+  return AppendResult{};
+}
+
 Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
                                                 std::span<const EventDraft> events) {
   if (auto invalid = InvalidCommandField(header, events)) {
@@ -141,6 +182,8 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
   versions.clear();
   Result<AppendResult> checked = CheckVersions(events, &versions);
   if (!checked.ok() || checked->code != AppendCode::kAppended) return checked;
+  checked = CheckClaims(events);
+  if (!checked.ok() || checked->code != AppendCode::kAppended) return checked;
 
   AppendResult result{AppendCode::kAppended,
                       log_.next_sequence_,
@@ -154,6 +197,11 @@ Result<AppendResult> GroupStaging::StageCommand(const CommandHeader& header,
     log_.pack_.Add(placement.sequence, builder.envelope(), builder.previous_hash_offset());
     if (log_.pack_.full()) log_.ClosePack(group_);
     log_.index_->AddEvent(events[i].stream, placement.version, placement.sequence);
+    if (!events[i].claim.empty()) {
+      claim_key_.clear();
+      AppendClaimKey(events[i].claim, &claim_key_);
+      log_.index_->AddIdempotency(claim_key_, ClaimRecord(placement.sequence, placement.version));
+    }
     group_.head = ChainPoint{placement.sequence, {}};
     log_.next_sequence_ = placement.sequence.Next();
     ++group_.event_count;

@@ -20,6 +20,7 @@ class GroupStaging final : public StagingBatch {
   Result<StreamVersion> CurrentVersion(std::string_view stream) override;
   Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view scope,
                                                            std::string_view key) override;
+  Result<std::optional<SequenceNumber>> FindClaim(std::string_view claim) override;
   Result<AppendResult> StageCommand(const CommandHeader& header,
                                     std::span<const EventDraft> events) override;
   void PrefetchIdempotency(std::span<const ScopedKey> keys) override;
@@ -32,6 +33,8 @@ class GroupStaging final : public StagingBatch {
   /// Fills `versions` with the version each event will get, or says which check failed.
   Result<AppendResult> CheckVersions(std::span<const EventDraft> events,
                                      std::vector<StreamVersion>* versions);
+  /// Says which event's claim is taken, by an earlier event or one before it in `events`.
+  Result<AppendResult> CheckClaims(std::span<const EventDraft> events);
   Status Fail(Status failure);
 
   LogImpl& log_;
@@ -39,6 +42,11 @@ class GroupStaging final : public StagingBatch {
   std::int64_t recorded_at_us_;
   // Reused by every command staged, so staging one allocates nothing of its own.
   std::string composite_key_;
+  std::string claim_key_;
+  /// The last claim FindClaim found free, while nothing was staged since (the domain asks
+  /// before staging the event that takes it; StageCommand then need not look again).
+  std::string free_claim_;
+  SequenceNumber free_claim_before_;
   std::vector<StreamVersion> versions_;
 };
 

@@ -77,6 +77,16 @@ void AppendIdempotencyKey(std::string_view scope, std::string_view key, std::str
   out->append(key);
 }
 
+void AppendClaimKey(std::string_view claim, std::string* out) {
+  out->reserve(out->size() + claim.size() + 2);
+  out->append(2, '\0');
+  out->append(claim);
+}
+
+IdempotencyRecord ClaimRecord(SequenceNumber sequence, StreamVersion version) {
+  return IdempotencyRecord{sequence, version, 1, Fingerprint{}};
+}
+
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {
   std::string value;
   AppendIdempotencyRecord(record, &value);

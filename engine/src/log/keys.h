@@ -7,10 +7,18 @@
 //                key   := stream_name 0x00 be64(2^64 - 1)     the stream's head row: one per
 //                value := be64(last version) be64(sequence)   stream in each ingested file
 //   idempotency  key   := scope 0x00 idempotency_key          key is never empty
+//                       | 0x00 0x00 claim                     an event's claim, never empty
 //                       | ""                                  the index checkpoint
 //                value := be64(first_sequence) be64(first_version) be32(event_count)
-//                         fingerprint[16]
+//                         fingerprint[16]                     for a claim: its event's
+//                                                             sequence and version, count 1,
+//                                                             a zero fingerprint
 //                       | be64(indexed_through)               for the checkpoint key
+//
+// Neither a scope nor an idempotency key holds a zero byte, so a claim's two leading zero
+// bytes keep it apart from every command's key, the ledger-wide ones ("" scope) included.
+// Claims share the family, the index tail and the key filters with the idempotency keys:
+// both are lookups of a key that is nearly always new.
 //   metadata     "format_version" := be32(version)
 //                "head"           := be64(sequence) hash[32]
 //
@@ -35,7 +43,7 @@ inline constexpr std::string_view kMetadataFamily = "metadata";
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kHeadKey = "head";
 inline constexpr std::string_view kIndexCheckpointKey = "";
-inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kFormatVersion = 3;
 
 void PutBigEndian64(std::string* out, std::uint64_t value);
 void PutBigEndian32(std::string* out, std::uint32_t value);
@@ -56,6 +64,10 @@ std::string StreamPrefix(std::string_view stream);
 std::string IdempotencyKey(std::string_view scope, std::string_view key);
 /// Appends IdempotencyKey(scope, key) to `out`.
 void AppendIdempotencyKey(std::string_view scope, std::string_view key, std::string* out);
+/// Appends the idempotency family's key of an event's claim to `out`.
+void AppendClaimKey(std::string_view claim, std::string* out);
+/// The record of a claim held by the event at `sequence`, version `version` of its stream.
+IdempotencyRecord ClaimRecord(SequenceNumber sequence, StreamVersion version);
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record);
 /// Appends EncodeIdempotencyRecord(record) to `out`.
 void AppendIdempotencyRecord(const IdempotencyRecord& record, std::string* out);

@@ -239,7 +239,13 @@ Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
       return Status::Corruption(fmt::format("event {}: {}", sequence.value, shape.message()));
     }
     std::string_view stream = envelope->stream() ? envelope->stream()->string_view() : "";
-    index_->AddEvent(stream, StreamVersion{envelope->stream_version()}, sequence);
+    const StreamVersion version{envelope->stream_version()};
+    index_->AddEvent(stream, version, sequence);
+    if (auto* claim = envelope->claim(); claim != nullptr && claim->size() > 0) {
+      std::string claim_key;
+      AppendClaimKey(claim->string_view(), &claim_key);
+      index_->AddIdempotency(claim_key, ClaimRecord(sequence, version));
+    }
     auto* key = envelope->idempotency_key();
     if (key == nullptr || key->size() == 0) continue;
     std::string composite = IdempotencyKey(
@@ -250,7 +256,7 @@ Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
       index_->ExtendIdempotency(composite);
       continue;
     }
-    IdempotencyRecord record{sequence, StreamVersion{envelope->stream_version()}, 1, {}};
+    IdempotencyRecord record{sequence, version, 1, {}};
     if (auto* fingerprint = envelope->command_fingerprint();
         fingerprint != nullptr && fingerprint->size() == record.fingerprint.size()) {
       std::copy(fingerprint->begin(), fingerprint->end(), record.fingerprint.begin());

@@ -16,6 +16,8 @@ inline constexpr std::size_t kIdBytesMax = 64;
 inline constexpr std::size_t kStreamNameBytesMax = 160;
 /// Longest idempotency key, bytes.
 inline constexpr std::size_t kIdempotencyKeyBytesMax = 128;
+/// Longest claim of an event (a key unique across the log, EventDraft::claim), bytes.
+inline constexpr std::size_t kClaimBytesMax = 160;
 /// Longest free text (names, references, reasons), bytes.
 inline constexpr std::size_t kTextBytesMax = 256;
 /// Longest opaque payload of one event, bytes.
@@ -56,6 +58,7 @@ static_assert(kIndexTailEventsMax >= kGroupCommitEventsMax,
               "the index tail must hold at least one whole group commit");
 static_assert(kStreamNameBytesMax >= 2 * kIdBytesMax + 16,
               "a stream name must hold a kind and two ids");
+static_assert(kClaimBytesMax >= 2 * kIdBytesMax + 8, "a claim is a kind plus two ids");
 static_assert(kFrameBytesMax >= kPayloadBytesMax * 4, "a frame must hold several payloads");
 static_assert(kRoleScopePlatformsMax * (kIdBytesMax + 8) + 4 * kTextBytesMax < kPayloadBytesMax,
               "the largest domain event (a role grant listing every platform) fits a payload");

@@ -171,6 +171,40 @@ TEST_F(LedgerTest, IdempotencyHoldsAcrossReopen) {
   EXPECT_EQ(other[0].code, ResultCode::kIdempotencyKeyReusedWithDifferentCommand);
 }
 
+// Operation ids are kept by the log (each event claims its id), not by the state or its
+// snapshot: they stay taken across a snapshot and a reopen, in the same batch, and on every
+// transaction of the platform, and the claim is recorded with the event.
+TEST_F(LedgerTest, OperationIdsStayTakenAcrossSnapshotsAndReopen) {
+  Capture("o1", 5000);
+  Run({As(kKey, domain::CreateOrder{"shop", "o2", 900, "EUR", "checkout", ""}),
+       As(kKey, domain::CreateTransaction{"shop", "o2", "o2-t", 900, ""})});
+  const auto taken_again = [&](const std::string& id) {
+    auto results =
+        Run({As(kKey, Operation("o2", "o2-t", id, OperationKind::Authorization, 900))}, false);
+    return results.size() == 1 && results[0].code == ResultCode::kOperationAlreadyExists;
+  };
+  EXPECT_TRUE(taken_again("o1-a"));
+  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  Reopen();
+  EXPECT_EQ(ledger_->Stats().replayed_on_open, 0u);
+  EXPECT_TRUE(taken_again("o1-a"));
+  EXPECT_TRUE(taken_again("o1-c"));
+  EXPECT_FALSE(taken_again("o2-a")) << "a new id is accepted";
+  EXPECT_TRUE(taken_again("o2-a"));
+
+  auto batch = Run({As(kKey, Operation("o2", "o2-t", "o2-c", OperationKind::Capture, 100)),
+                    As(kKey, Operation("o2", "o2-t", "o2-c", OperationKind::Capture, 100))},
+                   false);
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_TRUE(batch[0].ok());
+  EXPECT_EQ(batch[1].code, ResultCode::kOperationAlreadyExists);
+  auto recorded = ledger_->log().ReadRange(batch[0].first_sequence, 1);
+  ASSERT_TRUE(recorded.ok());
+  ASSERT_EQ(recorded->size(), 1u);
+  ASSERT_NE(recorded->front().envelope().claim(), nullptr);
+  EXPECT_EQ(recorded->front().envelope().claim()->string_view(), "op/shop/o2-c");
+}
+
 // Only the masked account number is recorded, and the fingerprint kept with an idempotency
 // key covers no more: the data files hold nothing a guessed full number could be tested on.
 TEST_F(LedgerTest, ABankAccountIsFingerprintedAsRecorded) {

@@ -83,6 +83,8 @@ AppendRequest Worker::NewRequest() {
   request.metadata.environment = schema::Environment::Sandbox;
   request.metadata.organization = "org-1";
   request.metadata.platform = fmt::format("platform-{}", index_ % 2);
+  if (random_() % 3 == 0)
+    request.event.claim = fmt::format("claim/{}/w{}/{}", tag_, index_, serial);
   if (random_() % 2 == 0) {
     request.idempotency_scope = request.metadata.platform;
     request.idempotency_key = fmt::format("key/{}/w{}/{}", tag_, index_, serial);

@@ -175,7 +175,7 @@ TEST_F(EventPackTest, LinkingChainsEveryRecordAfterTheOneBefore) {
   PackBuilder builder;
   for (std::uint64_t s = 10; s <= 13; ++s) {
     EventDraft draft{"order-" + std::to_string(s % 2), ExpectedVersion::Any(),
-                     schema::EventType::Opaque, std::string(s * 3, 'p')};
+                     schema::EventType::Opaque, std::string(s * 3, 'p'), ""};
     record.Build(header, draft, EventPlacement{SequenceNumber{s}, StreamVersion{s}, 1000});
     builder.Add(SequenceNumber{s}, record.envelope(), record.previous_hash_offset());
   }

@@ -69,6 +69,10 @@ std::unordered_map<std::string, StreamVersion> CheckEvents(const std::vector<Rec
     } else if ((key == nullptr ? std::string_view() : key->string_view()) !=
                submitted->second.idempotency_key) {
       report->Add(fmt::format("event {} carries the wrong idempotency key", i + 1));
+    } else if (const auto* claim = event.envelope().claim();
+               (claim == nullptr ? std::string_view() : claim->string_view()) !=
+               submitted->second.event.claim) {
+      report->Add(fmt::format("event {} carries the wrong claim", i + 1));
     }
     if (!seen.insert(event.payload()).second) {
       report->Add(fmt::format("event {} was recorded twice", i + 1));
@@ -142,6 +146,39 @@ void CheckIdempotency(Log& log, const History& history, CheckReport* report) {
   }
 }
 
+/// Every acknowledged claim is still held by its event: claiming it again is refused, naming
+/// that event, and writes nothing.
+void CheckClaims(Log& log, const History& history, CheckReport* report) {
+  std::vector<AppendRequest> reclaims;
+  std::vector<SequenceNumber> holders;
+  for (const Acknowledged& acknowledged : history.acknowledged) {
+    if (acknowledged.request.event.claim.empty()) continue;
+    AppendRequest reclaim = acknowledged.request;
+    reclaim.event.stream = "claim-check";
+    reclaim.event.payload = "claim-check/" + reclaim.event.claim;
+    reclaim.event.expected = ExpectedVersion::Any();
+    reclaim.idempotency_key.clear();
+    reclaims.push_back(std::move(reclaim));
+    holders.push_back(acknowledged.sequence);
+  }
+  for (std::size_t start = 0; start < reclaims.size(); start += limits::kBatchCommandsMax) {
+    const std::size_t end = std::min(reclaims.size(), start + limits::kBatchCommandsMax);
+    auto results = log.Append({reclaims.begin() + start, reclaims.begin() + end});
+    if (!results.ok()) {
+      report->Add("claiming acknowledged claims again failed: " + results.status().ToString());
+      return;
+    }
+    for (std::size_t i = start; i < end; ++i) {
+      const AppendResult& result = (*results)[i - start];
+      if (result.code != AppendCode::kClaimTaken || result.first_sequence != holders[i]) {
+        report->Add(fmt::format("claim '{}' returned {} naming sequence {}, not the holder {}",
+                                reclaims[i].event.claim, AppendCodeName(result.code),
+                                result.first_sequence.value, holders[i].value));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void CheckReport::Add(std::string problem) {
@@ -154,7 +191,10 @@ void CheckRecoveredLog(Log& log, const History& history, CheckReport* report) {
   CheckAcknowledged(events, history, report);
   CheckStreamHeads(log, stream_heads, report);
   // With acknowledged events lost, a retry would append them again and muddle the report.
-  if (report->lost_acknowledged == 0) CheckIdempotency(log, history, report);
+  if (report->lost_acknowledged == 0) {
+    CheckIdempotency(log, history, report);
+    CheckClaims(log, history, report);
+  }
 }
 
 void CountLostOnDisk(const std::string& path, const History& history, CheckReport* report) {

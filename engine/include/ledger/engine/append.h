@@ -58,6 +58,10 @@ struct EventDraft {
   ExpectedVersion expected = ExpectedVersion::Any();
   schema::EventType type = schema::EventType::Opaque;
   std::string payload;
+  /// Empty, or a key this event takes for good: the log refuses the command (kClaimTaken)
+  /// when an earlier event, or an earlier event of the same command, holds it. At most
+  /// limits::kClaimBytesMax bytes with no zero byte.
+  std::string claim;
 };
 
 /// One append of one event: the log-level form of a command.
@@ -77,12 +81,16 @@ enum class AppendCode : std::uint8_t {
   kWrongExpectedVersion,
   kIdempotencyKeyReusedWithDifferentCommand,
   kInvalidArgument,
+  /// An event claims a key an earlier event holds (EventDraft::claim): nothing written.
+  kClaimTaken,
 };
 
 std::string_view AppendCodeName(AppendCode code);
 
 /// The result of one command. For kAppended and kDuplicate, `first_sequence` and
 /// `first_version` are those of the command's first event, and its events are consecutive.
+/// For kClaimTaken, `first_sequence` is the event holding the claim (0 when it is an event of
+/// the same command).
 struct AppendResult {
   AppendCode code = AppendCode::kAppended;
   SequenceNumber first_sequence;

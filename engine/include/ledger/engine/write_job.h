@@ -68,9 +68,12 @@ class StagingBatch {
   /// The record of an idempotency key, counting staged commands.
   virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view scope,
                                                                    std::string_view key) = 0;
-  /// Stages one command: checks its key (duplicate or conflict), its streams' expected
-  /// versions and its fields, then sequences, hashes and writes its events; or stages
-  /// nothing and says why. A Status failure means storage failed (the log stops writing).
+  /// The sequence of the event holding `claim` (EventDraft::claim), counting staged events;
+  /// nullopt when no event claimed it.
+  virtual Result<std::optional<SequenceNumber>> FindClaim(std::string_view claim) = 0;
+  /// Stages one command: checks its key (duplicate or conflict), its fields, its streams'
+  /// expected versions and its events' claims, then sequences, hashes and writes its events;
+  /// or stages nothing and says why. A Status failure means storage failed (the log stops writing).
   virtual Result<AppendResult> StageCommand(const CommandHeader& header,
                                             std::span<const EventDraft> events) = 0;
   /// Optional: the keys of the commands about to be staged, so that their lookups in the
