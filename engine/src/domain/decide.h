@@ -1,4 +1,4 @@
-// Deciding: a pure function of (state, principal, command) to one event or one rejection.
+// Deciding: a function of (state, claims, principal, command) to one event or one rejection.
 //
 // No clock, no logging, no I/O of its own: the one fact it reads outside the state, whether
 // an operation id is taken, it asks of Claims, which the log answers (docs/domain.md §10). The
