@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -119,6 +120,22 @@ void CheckStreamHeads(const Log& log,
   }
 }
 
+/// Appends `requests` in batches the log takes and calls `check(i, result)` for each; says
+/// what failed (as `what`) when a batch could not be appended, and stops there.
+template <typename Check>
+void AppendAndCheck(Log& log, const std::vector<AppendRequest>& requests, std::string_view what,
+                    CheckReport* report, Check check) {
+  for (std::size_t start = 0; start < requests.size(); start += limits::kBatchCommandsMax) {
+    const std::size_t end = std::min(requests.size(), start + limits::kBatchCommandsMax);
+    auto results = log.Append({requests.begin() + start, requests.begin() + end});
+    if (!results.ok()) {
+      report->Add(fmt::format("{} failed: {}", what, results.status().ToString()));
+      return;
+    }
+    for (std::size_t i = start; i < end; ++i) check(i, (*results)[i - start]);
+  }
+}
+
 /// Every acknowledged key still answers with its original result (and writes nothing).
 void CheckIdempotency(Log& log, const History& history, CheckReport* report) {
   std::vector<AppendRequest> retries;
@@ -128,22 +145,16 @@ void CheckIdempotency(Log& log, const History& history, CheckReport* report) {
     retries.push_back(acknowledged.request);
     originals.push_back(acknowledged.sequence);
   }
-  for (std::size_t start = 0; start < retries.size(); start += limits::kBatchCommandsMax) {
-    const std::size_t end = std::min(retries.size(), start + limits::kBatchCommandsMax);
-    auto results = log.Append({retries.begin() + start, retries.begin() + end});
-    if (!results.ok()) {
-      report->Add("retrying idempotency keys failed: " + results.status().ToString());
-      return;
-    }
-    for (std::size_t i = start; i < end; ++i) {
-      const AppendResult& result = (*results)[i - start];
-      if (result.code != AppendCode::kDuplicate || result.first_sequence != originals[i]) {
+  AppendAndCheck(
+      log, retries, "retrying idempotency keys", report,
+      [&](std::size_t i, const AppendResult& result) {
+        if (result.code == AppendCode::kDuplicate && result.first_sequence == originals[i]) {
+          return;
+        }
         report->Add(fmt::format("key '{}' returned {} at sequence {}, not the duplicate of {}",
                                 retries[i].idempotency_key, AppendCodeName(result.code),
                                 result.first_sequence.value, originals[i].value));
-      }
-    }
-  }
+      });
 }
 
 /// Every acknowledged claim is still held by its event: claiming it again is refused, naming
@@ -161,22 +172,16 @@ void CheckClaims(Log& log, const History& history, CheckReport* report) {
     reclaims.push_back(std::move(reclaim));
     holders.push_back(acknowledged.sequence);
   }
-  for (std::size_t start = 0; start < reclaims.size(); start += limits::kBatchCommandsMax) {
-    const std::size_t end = std::min(reclaims.size(), start + limits::kBatchCommandsMax);
-    auto results = log.Append({reclaims.begin() + start, reclaims.begin() + end});
-    if (!results.ok()) {
-      report->Add("claiming acknowledged claims again failed: " + results.status().ToString());
-      return;
-    }
-    for (std::size_t i = start; i < end; ++i) {
-      const AppendResult& result = (*results)[i - start];
-      if (result.code != AppendCode::kClaimTaken || result.first_sequence != holders[i]) {
+  AppendAndCheck(
+      log, reclaims, "claiming acknowledged claims again", report,
+      [&](std::size_t i, const AppendResult& result) {
+        if (result.code == AppendCode::kClaimTaken && result.first_sequence == holders[i]) {
+          return;
+        }
         report->Add(fmt::format("claim '{}' returned {} naming sequence {}, not the holder {}",
                                 reclaims[i].event.claim, AppendCodeName(result.code),
                                 result.first_sequence.value, holders[i].value));
-      }
-    }
-  }
+      });
 }
 
 }  // namespace
