@@ -230,6 +230,7 @@ Status LogImpl::CheckAgainstMarker(const ChainPoint& head) {
 Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
   EventCursor cursor(store_->db(), store_->events());
   std::string previous_key;
+  std::string claim_key;
   std::string aligned;
   for (cursor.Seek(after.Next()); cursor.Valid() && cursor.sequence() <= head; cursor.Next()) {
     const SequenceNumber sequence = cursor.sequence();
@@ -242,7 +243,7 @@ Status LogImpl::RebuildIndexTail(SequenceNumber after, SequenceNumber head) {
     const StreamVersion version{envelope->stream_version()};
     index_->AddEvent(stream, version, sequence);
     if (auto* claim = envelope->claim(); claim != nullptr && claim->size() > 0) {
-      std::string claim_key;
+      claim_key.clear();
       AppendClaimKey(claim->string_view(), &claim_key);
       index_->AddIdempotency(claim_key, ClaimRecord(sequence, version));
     }
