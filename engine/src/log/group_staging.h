@@ -23,6 +23,7 @@ class GroupStaging final : public StagingBatch {
   Result<std::optional<SequenceNumber>> FindClaim(std::string_view claim) override;
   Result<AppendResult> StageCommand(const CommandHeader& header,
                                     std::span<const EventDraft> events) override;
+  void FailGroup(Status failure) override { (void)Fail(std::move(failure)); }
   void PrefetchIdempotency(std::span<const ScopedKey> keys) override;
   void PrefetchStreams(std::span<const std::string_view> streams) override;
   SequenceNumber StagedThrough() const override {

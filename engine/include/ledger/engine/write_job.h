@@ -76,6 +76,10 @@ class StagingBatch {
   /// or stages nothing and says why. A Status failure means storage failed (the log stops writing).
   virtual Result<AppendResult> StageCommand(const CommandHeader& header,
                                             std::span<const EventDraft> events) = 0;
+  /// Fails the group being built as a storage failure does: nothing of it is written, each of
+  /// its jobs completes with `failure`, and the log refuses writes until reopened. For a job
+  /// whose own reads of the log failed while it staged (it must not decide on a guess).
+  virtual void FailGroup(Status failure) = 0;
   /// Optional: the keys of the commands about to be staged, so that their lookups in the
   /// durable index are made together, in one batched read, rather than one read each.
   /// Lookups are exact with or without it; it only makes them cheaper.
