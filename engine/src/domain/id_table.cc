@@ -73,6 +73,32 @@ void IdTable::Shard::Insert(const IdKey& key, std::uint32_t value) {
   }
 }
 
+bool IdTable::Shard::Erase(const IdKey& key) {
+  LEDGER_CHECK(!shared());
+  std::vector<Slot>& slots = *slots_;
+  const std::size_t n = slots.size();
+  if (n == 0) return false;
+  auto next = [n](std::size_t i) { return i + 1 == n ? 0 : i + 1; };
+  std::size_t hole = Home(key);
+  for (;; hole = next(hole)) {
+    if (IsEmpty(slots[hole])) return false;
+    if (KeyOf(slots[hole]) == key) break;
+  }
+  // Backward shift, not a tombstone, so probe runs stay as short as if the key had never
+  // been there: a later key of the run moves into the hole when the hole lies on its path
+  // from its home (its distance from home is at least the hole's distance to it).
+  for (std::size_t j = next(hole); !IsEmpty(slots[j]); j = next(j)) {
+    const std::size_t home = Home(KeyOf(slots[j]));
+    if ((j + n - home) % n >= (j + n - hole) % n) {
+      slots[hole] = slots[j];
+      hole = j;
+    }
+  }
+  slots[hole] = Slot{};
+  --size_;
+  return true;
+}
+
 void IdTable::Shard::Grow() {
   std::vector<Slot> old = std::move(*slots_);
   // Growing by a quarter keeps the load between 60% and 75%, and the moment of growth (old

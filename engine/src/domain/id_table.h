@@ -6,7 +6,8 @@
 // not kept as strings: an id is known by IdKey = XXH3-128(kind, platform, id). Two different
 // ids share a key with probability about n²/2^129 (below 10^-24 for 10^7 ids), far below the
 // odds of an undetected hardware fault; docs/domain.md states what a collision would do.
-// Nothing is ever erased: ids stay taken forever.
+// Keys are erased only from a table no copy shares (the hot orders' table, which snapshots
+// leave out).
 //
 // Copies share their shards' slots. While another copy holds a shard (a snapshot being
 // written on its own thread), inserts into it wait in a small overlay table that Find also
@@ -76,6 +77,13 @@ class IdTable {
     }
     ++size_;
   }
+  /// Removes `key`; false when it is absent. REQUIRES: no other copy holds its shard, and
+  /// the overlay is empty.
+  bool Erase(const IdKey& key) {
+    if (!shards_[ShardOf(key)].Erase(key)) return false;
+    --size_;
+    return true;
+  }
   /// Moves the overlay's keys into their shards where no other copy holds those any more.
   void Settle();
   /// Keys waiting in the overlay.
@@ -99,6 +107,8 @@ class IdTable {
     const std::uint32_t* Find(const IdKey& key) const;
     /// REQUIRES: !shared().
     void Insert(const IdKey& key, std::uint32_t value);
+    /// REQUIRES: !shared().
+    bool Erase(const IdKey& key);
     std::size_t size() const { return size_; }
     std::size_t capacity() const { return slots_->size(); }
     const std::vector<Slot>& slots() const { return *slots_; }
