@@ -12,7 +12,7 @@
 //
 //   domain_bench [--orders=N] [--batch=N] [--callers=N] [--durability=sync|async]
 //                [--rounds=N] [--scale-orders=N] [--light] [--no-keys] [--keep]
-//                [--reopen=PATH]
+//                [--hot-orders=N] [--reopen=PATH]
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -54,6 +54,8 @@ struct Options {
   /// Commands without idempotency keys (both runs), to measure without the key lookups.
   bool no_keys = false;
   bool keep = false;
+  /// LedgerOptions::hot_orders_max; 0: its default.
+  std::size_t hot_orders = 0;
   /// Throughput rounds (raw then domain each).
   int rounds = 3;
   /// Only reopen the ledger kept at this path (by --scale-orders ... --keep) and time it.
@@ -240,6 +242,8 @@ Options Parse(int argc, char** argv) {
       options.light = true;
     } else if (arg == "--no-keys") {
       options.no_keys = true;
+    } else if (name == "--hot-orders") {
+      options.hot_orders = std::strtoull(value.c_str(), nullptr, 10);
     } else if (name == "--rounds") {
       options.rounds = std::max(1, std::atoi(value.c_str()));
     } else if (name == "--reopen") {
@@ -382,6 +386,7 @@ LedgerOptions MakeLedgerOptions(const std::string& path, const Options& options)
   LedgerOptions ledger;
   ledger.log = MakeLogOptions(path, options);
   ledger.logger = QuietLogger();
+  if (options.hot_orders > 0) ledger.hot_orders_max = options.hot_orders;
   return ledger;
 }
 
@@ -463,11 +468,14 @@ int Scale(const Options& options) {
                                    DomainSender(*ledger), /*progress=*/true);
   const LedgerStats stats = ledger->Stats();
   std::printf(
-      "wrote %llu events (%llu orders, %llu transactions) in %.1f s: %.0f events/s, "
-      "%llu refused\n",
-      static_cast<unsigned long long>(run.events), static_cast<unsigned long long>(stats.orders),
-      static_cast<unsigned long long>(stats.transactions), run.seconds, run.rate(),
-      static_cast<unsigned long long>(run.rejected));
+      "wrote %llu events in %.1f s: %.0f events/s, %llu refused; in memory %llu orders and "
+      "%llu transactions (%llu orders evicted, %llu loaded back)\n",
+      static_cast<unsigned long long>(run.events), run.seconds, run.rate(),
+      static_cast<unsigned long long>(run.rejected),
+      static_cast<unsigned long long>(stats.hot_orders),
+      static_cast<unsigned long long>(stats.hot_transactions),
+      static_cast<unsigned long long>(stats.orders_evicted),
+      static_cast<unsigned long long>(stats.orders_loaded));
   std::printf(
       "resident memory %llu MiB (peak %llu MiB); domain state tables %llu MiB; "
       "snapshots written %llu (longest pause of appends %llu ms)\n",
@@ -503,9 +511,9 @@ int Reopen(const Options& options) {
                 Seconds(opening), filters_loaded ? "loaded from INDEX_FILTER" : "rebuilt by a scan",
                 static_cast<unsigned long long>(ledger->log().Stats().index_filters_bytes >> 20));
   }
-  std::printf("orders %llu, transactions %llu\n",
-              static_cast<unsigned long long>(ledger->Stats().orders),
-              static_cast<unsigned long long>(ledger->Stats().transactions));
+  std::printf("orders in memory %llu, transactions %llu\n",
+              static_cast<unsigned long long>(ledger->Stats().hot_orders),
+              static_cast<unsigned long long>(ledger->Stats().hot_transactions));
   return 0;
 }
 

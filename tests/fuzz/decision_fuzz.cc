@@ -71,10 +71,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ledger::testing::ModelGenerator generator([&bits] { return bits.Next(); }, model);
   ledger::domain::State state;
   ClaimsInMemory claims;
-  auto decide_and_apply = [&state, &claims](const ledger::CommandRequest& request) {
+  ledger::SequenceNumber sequence;
+  auto decide_and_apply = [&state, &claims, &sequence](const ledger::CommandRequest& request) {
     auto decision = ledger::domain::Decide(state, claims, request.principal, request.command);
     if (decision.accepted()) {
-      ledger::domain::Apply(state, decision.event);
+      sequence = sequence.Next();
+      ledger::domain::Apply(state, decision.event, sequence);
       claims.Take(decision.claim);
     }
     return decision;

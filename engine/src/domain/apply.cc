@@ -52,13 +52,44 @@ void ApplyPostings(State& state, const Event& event, std::uint32_t platform,
   LEDGER_CHECK(wallet.in_transit_minor >= 0);
 }
 
-void ApplyOperation(State& state, const OperationRecorded& e, const Event& event) {
-  const std::uint32_t order_index =
-      *state.ids.Find(MakeIdKey(IdKind::kOrder, e.platform_id, e.order_id));
-  OrderState& order = state.orders[order_index];
-  TransactionState& t = state.transactions[*state.ids.Find(
-      MakeIdKey(IdKind::kTransaction, e.platform_id, e.transaction_id))];
-  LEDGER_CHECK(t.order == order_index);
+OrderState& HotOrder(State& state, std::string_view platform_id, std::string_view order_id,
+                     std::uint32_t* slot = nullptr) {
+  const std::uint32_t* found = state.hot.ids.Find(MakeIdKey(IdKind::kOrder, platform_id, order_id));
+  LEDGER_CHECK(found != nullptr);
+  if (slot != nullptr) *slot = *found;
+  return state.hot.orders[*found];
+}
+
+/// A slot for a new record: a freed one, else a new one at the end.
+template <typename Record>
+std::uint32_t TakeSlot(ChunkedVector<Record>& records, std::vector<std::uint32_t>& free) {
+  if (!free.empty()) {
+    const std::uint32_t slot = free.back();
+    free.pop_back();
+    return slot;
+  }
+  const std::uint32_t slot = Push(records.size());
+  records.push_back(Record{});
+  return slot;
+}
+
+void Touch(OrderState& order, SequenceNumber sequence) {
+  order.last_sequence = sequence.value;
+  order.recently_used = true;
+}
+
+/// `with_wallets` false: the order's own records only, for an order loaded back from its
+/// stream, whose money the wallets already hold.
+void ApplyOperation(State& state, const OperationRecorded& e, const Event& event,
+                    SequenceNumber sequence, bool with_wallets) {
+  std::uint32_t order_slot = 0;
+  OrderState& order = HotOrder(state, e.platform_id, e.order_id, &order_slot);
+  Touch(order, sequence);
+  const std::uint32_t slot = state.TransactionSlot(
+      order, MakeIdKey(IdKind::kTransaction, e.platform_id, e.transaction_id));
+  LEDGER_CHECK(slot != kNoTransaction);
+  TransactionState& t = state.hot.transactions[slot];
+  LEDGER_CHECK(t.order == order_slot);
   ++order.version;
   const std::int64_t amount = e.amount_minor;
   if (e.outcome != OperationOutcome::Succeeded) {
@@ -96,6 +127,7 @@ void ApplyOperation(State& state, const OperationRecorded& e, const Event& event
                t.captured_minor <= t.authorized_minor && t.authorized_minor <= t.amount_minor &&
                t.fees_minor <= t.amount_minor);
   LEDGER_CHECK(0 <= order.committed_minor && order.committed_minor <= order.amount_minor);
+  if (!with_wallets) return;
   ApplyPostings(state, event, order.platform, order.currency);
   if (e.kind == OperationKind::Refund) {
     LEDGER_CHECK(state.wallets[WalletKey(order.platform, order.currency)].balance_minor >= 0);
@@ -126,6 +158,8 @@ void ApplyGrant(State& state, const std::string& organization_id, const std::str
 struct Applier {
   State& state;
   const Event& event;
+  SequenceNumber sequence;
+  bool with_wallets;
 
   void operator()(const OrganizationCreated& e) {
     state.organization_index.emplace(e.organization_id, Push(state.organizations.size()));
@@ -171,43 +205,52 @@ struct Applier {
     platform.bank_accounts.emplace(e.bank_account_id, CurrencyIndex(e.currency));
   }
   void operator()(const OrderCreated& e) {
-    OrderState order;
+    HotOrders& hot = state.hot;
+    const std::uint32_t slot = TakeSlot(hot.orders, hot.free_orders);
+    OrderState& order = hot.orders[slot];
+    order = OrderState{};
     order.amount_minor = e.amount_minor;
+    order.key = MakeIdKey(IdKind::kOrder, e.platform_id, e.order_id);
     order.platform = IndexIn(state.platform_index, e.platform_id);
     order.version = 1;
     order.currency = CurrencyIndex(e.currency);
-    state.ids.Insert(MakeIdKey(IdKind::kOrder, e.platform_id, e.order_id),
-                     Push(state.orders.size()));
-    state.orders.push_back(order);
+    Touch(order, sequence);
+    hot.ids.Insert(order.key, slot);
+    ++hot.count;
   }
   void operator()(const OrderCancelled& e) {
-    OrderState& order =
-        state.orders[*state.ids.Find(MakeIdKey(IdKind::kOrder, e.platform_id, e.order_id))];
+    OrderState& order = HotOrder(state, e.platform_id, e.order_id);
+    Touch(order, sequence);
     ++order.version;
     order.status = OrderStatus::kCancelled;
   }
   void operator()(const TransactionCreated& e) {
-    const std::uint32_t order_index =
-        *state.ids.Find(MakeIdKey(IdKind::kOrder, e.platform_id, e.order_id));
-    OrderState& order = state.orders[order_index];
+    HotOrders& hot = state.hot;
+    std::uint32_t order_slot = 0;
+    OrderState& order = HotOrder(state, e.platform_id, e.order_id, &order_slot);
+    Touch(order, sequence);
     ++order.version;
     ++order.transaction_count;
     order.committed_minor += e.amount_minor;
     LEDGER_CHECK(order.committed_minor <= order.amount_minor);
-    TransactionState transaction;
+    const std::uint32_t slot = TakeSlot(hot.transactions, hot.free_transactions);
+    TransactionState& transaction = hot.transactions[slot];
+    transaction = TransactionState{};
     transaction.amount_minor = e.amount_minor;
-    transaction.order = order_index;
-    state.ids.Insert(MakeIdKey(IdKind::kTransaction, e.platform_id, e.transaction_id),
-                     Push(state.transactions.size()));
-    state.transactions.push_back(transaction);
+    transaction.key = MakeIdKey(IdKind::kTransaction, e.platform_id, e.transaction_id);
+    transaction.order = order_slot;
+    transaction.next = order.first_transaction;
+    order.first_transaction = slot;
   }
-  void operator()(const OperationRecorded& e) { ApplyOperation(state, e, event); }
+  void operator()(const OperationRecorded& e) {
+    ApplyOperation(state, e, event, sequence, with_wallets);
+  }
   void operator()(const WithdrawalRequested& e) {
     WithdrawalState withdrawal{e.amount_minor, IndexIn(state.platform_index, e.platform_id),
                                CurrencyIndex(e.currency), WithdrawalStatus::kRequested,
                                e.bank_account_id};
-    state.ids.Insert(MakeIdKey(IdKind::kWithdrawal, e.platform_id, e.withdrawal_id),
-                     Push(state.withdrawals.size()));
+    state.withdrawal_ids.Insert(MakeIdKey(IdKind::kWithdrawal, e.platform_id, e.withdrawal_id),
+                                Push(state.withdrawals.size()));
     state.withdrawals.push_back(withdrawal);
     ++state.wallets[WalletKey(withdrawal.platform, withdrawal.currency)].version;
     ApplyPostings(state, event, withdrawal.platform, withdrawal.currency);
@@ -219,7 +262,7 @@ struct Applier {
 
   template <typename E>
   void Conclude(const E& e, WithdrawalStatus status) {
-    WithdrawalState& withdrawal = state.withdrawals[*state.ids.Find(
+    WithdrawalState& withdrawal = state.withdrawals[*state.withdrawal_ids.Find(
         MakeIdKey(IdKind::kWithdrawal, e.platform_id, e.withdrawal_id))];
     LEDGER_CHECK(withdrawal.status == WithdrawalStatus::kRequested &&
                  withdrawal.amount_minor == e.amount_minor);
@@ -231,7 +274,21 @@ struct Applier {
 
 }  // namespace
 
-void Apply(State& state, const Event& event) { std::visit(Applier{state, event}, event); }
+void Apply(State& state, const Event& event, SequenceNumber sequence) {
+  std::visit(Applier{state, event, sequence, true}, event);
+}
+
+void ApplyToHotOrder(State& state, const Event& event, SequenceNumber sequence) {
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        LEDGER_CHECK((std::is_same_v<E, OrderCreated> || std::is_same_v<E, OrderCancelled> ||
+                      std::is_same_v<E, TransactionCreated> ||
+                      std::is_same_v<E, OperationRecorded>));
+        Applier{state, event, sequence, false}(e);
+      },
+      event);
+}
 
 Result<StreamVersion> CurrentVersionOf(const State& state, const Event& event) {
   auto missing = [&event](std::string_view what) -> Result<StreamVersion> {

@@ -18,7 +18,14 @@ namespace ledger::domain {
 /// was not built from).
 Result<StreamVersion> CurrentVersionOf(const State& state, const Event& event);
 
+/// Folds the event recorded at `sequence` into the state.
 /// REQUIRES: CurrentVersionOf(state, event) succeeded; `event` was accepted by Decide().
-void Apply(State& state, const Event& event);
+void Apply(State& state, const Event& event, SequenceNumber sequence);
+
+/// Folds an event of an order's stream into that order's own records only, leaving the
+/// wallets alone: for an order loaded back from the log, whose money the wallets already hold
+/// (hot_orders.h). REQUIRES: `event` is an order event; the order's earlier events were
+/// folded in the same way, in order.
+void ApplyToHotOrder(State& state, const Event& event, SequenceNumber sequence);
 
 }  // namespace ledger::domain

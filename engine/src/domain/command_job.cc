@@ -79,7 +79,7 @@ class CommandJob final : public WriteJob {
   void Stage(StagingBatch& batch) override {
     if (impl_.ids_unsettled.exchange(false)) {
       std::unique_lock lock(impl_.state_mutex);
-      impl_.state.ids.Settle();
+      impl_.state.withdrawal_ids.Settle();
     }
     results_.reserve(requests_.size());
     std::vector<ScopedKey> ahead;
@@ -93,12 +93,17 @@ class CommandJob final : public WriteJob {
         }
         batch.PrefetchIdempotency(ahead);
       }
+      if (Status held = impl_.HoldOrderNamedBy(batch, requests_[i].command); !held.ok()) {
+        batch.FailGroup(std::move(held));
+        return;  // Complete() says why.
+      }
       bool storage_failed = false;
       CommandResult result = impl_.StageOne(batch, requests_[i], fingerprints_[i], &storage_failed);
       if (storage_failed) return;  // The group fails; Complete() says why.
       if (result.code == ResultCode::kAccepted) staged_ += result.event_count;
       results_.push_back(std::move(result));
     }
+    impl_.EvictColdOrders(impl_.log->Head().sequence);
   }
 
   void Complete(const Status& status) override {
@@ -306,7 +311,7 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
   }
   {
     std::unique_lock lock(state_mutex);
-    domain::Apply(state, decision.event);
+    domain::Apply(state, decision.event, appended->first_sequence);
     LEDGER_CHECK(appended->first_sequence > state.applied_through);
     state.applied_through = appended->first_sequence;
   }

@@ -182,6 +182,10 @@ std::string OperationClaim(std::string_view platform_id, std::string_view operat
   return fmt::format("op/{}/{}", platform_id, operation_id);
 }
 
+std::string TransactionClaim(std::string_view platform_id, std::string_view transaction_id) {
+  return fmt::format("tx/{}/{}", platform_id, transaction_id);
+}
+
 Decision Decide(const State& state, const Claims& claims, const Principal& principal,
                 const Command& command) {
   internal::Context context{state, claims, internal::Access(state, principal)};

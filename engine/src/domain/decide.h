@@ -1,7 +1,9 @@
 // Deciding: a function of (state, claims, principal, command) to one event or one rejection.
 //
 // No clock, no logging, no I/O of its own: the one fact it reads outside the state, whether
-// an operation id is taken, it asks of Claims, which the log answers (docs/domain.md §10). The
+// a transaction or operation id is taken, it asks of Claims, which the log answers
+// (docs/domain.md §10); an order a command names is in the state if it exists (the command
+// job loads it first, hot_orders.h). The
 // checks run in the fixed order of docs/domain.md:
 //   1. the command's own fields    2. principal, visibility, permission
 //   3. references, uniqueness, consistency    4. state machines    5. money limits
@@ -23,7 +25,8 @@
 namespace ledger::domain {
 
 /// Keys unique across the log that events claim (EventDraft::claim), for the ids the state
-/// does not keep: each operation id is claimed, as OperationClaim(platform, id), by the event
+/// does not keep: each transaction id is claimed, as TransactionClaim(platform, id), by the
+/// event that creates it, and each operation id, as OperationClaim(platform, id), by the event
 /// that records it. The command job answers from the log, where a lookup may fail: it then
 /// answers true and fails the group, so the command is never accepted on a guess.
 class Claims {
@@ -34,6 +37,8 @@ class Claims {
 
 /// "op/<platform id>/<operation id>" (ids hold no '/', so distinct pairs give distinct claims).
 std::string OperationClaim(std::string_view platform_id, std::string_view operation_id);
+/// "tx/<platform id>/<transaction id>".
+std::string TransactionClaim(std::string_view platform_id, std::string_view transaction_id);
 
 struct Rejection {
   ResultCode code = ResultCode::kAccepted;
@@ -51,7 +56,8 @@ struct Decision {
   schema::Environment environment = schema::Environment::Unspecified;
   std::string organization;
   std::string platform;
-  /// The key the event claims in the log (an operation's OperationClaim), empty when none.
+  /// The key the event claims in the log (TransactionClaim or OperationClaim), empty when
+  /// none.
   std::string claim;
 
   Decision() = default;

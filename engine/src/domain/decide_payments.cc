@@ -20,9 +20,8 @@ using schema::OperationOutcome;
 
 /// The order the command names on an already resolved platform.
 std::optional<Rejection> ResolveOrder(const State& state, const PlatformState& platform,
-                                      std::string_view order_id, const OrderState** out,
-                                      std::uint32_t* index = nullptr) {
-  *out = state.FindOrder(platform.id, order_id, index);
+                                      std::string_view order_id, const OrderState** out) {
+  *out = state.FindOrder(platform.id, order_id);
   if (*out != nullptr) return std::nullopt;
   return Reject(ResultCode::kOrderNotFound,
                 fmt::format("order '{}' not found on platform '{}'", order_id, platform.id));
@@ -230,7 +229,8 @@ Decision DecideOne(const Context& context, const CreateTransaction& c) {
   if (auto r = context.access.ResolvePlatform(c.platform_id, &platform)) return *r;
   if (auto r = context.access.Require(Action::kRecordPaymentExecution, *platform)) return *r;
   if (auto r = ResolveOrder(context.state, *platform, c.order_id, &order)) return *r;
-  if (context.state.FindTransaction(c.platform_id, c.transaction_id) != nullptr) {
+  std::string claim = TransactionClaim(c.platform_id, c.transaction_id);
+  if (context.claims.Taken(claim)) {
     return Reject(ResultCode::kTransactionAlreadyExists,
                   fmt::format("transaction '{}' already exists on platform '{}'", c.transaction_id,
                               c.platform_id));
@@ -253,10 +253,12 @@ Decision DecideOne(const Context& context, const CreateTransaction& c) {
         fmt::format("transaction of {} exceeds what remains of order '{}' ({})",
                     FormatMoney(c.amount_minor, code), c.order_id, FormatMoney(open_minor, code)));
   }
-  return AcceptOnPlatform(
+  Decision accepted = AcceptOnPlatform(
       context.state,
       TransactionCreated{c.platform_id, c.order_id, c.transaction_id, c.amount_minor},
       order->version, *platform);
+  accepted.claim = std::move(claim);
+  return accepted;
 }
 
 Decision DecideOne(const Context& context, const RecordOperation& c) {
@@ -268,11 +270,10 @@ Decision DecideOne(const Context& context, const RecordOperation& c) {
   const Action action =
       c.kind == OperationKind::Refund ? Action::kRefund : Action::kRecordPaymentExecution;
   if (auto r = context.access.Require(action, *platform)) return *r;
-  std::uint32_t order_index = 0;
-  if (auto r = ResolveOrder(context.state, *platform, c.order_id, &order, &order_index)) return *r;
+  if (auto r = ResolveOrder(context.state, *platform, c.order_id, &order)) return *r;
   const TransactionState* transaction =
-      context.state.FindTransaction(c.platform_id, c.transaction_id);
-  if (transaction == nullptr || transaction->order != order_index) {
+      context.state.FindTransaction(*order, c.platform_id, c.transaction_id);
+  if (transaction == nullptr) {
     return Reject(
         ResultCode::kTransactionNotFound,
         fmt::format("transaction '{}' not found in order '{}'", c.transaction_id, c.order_id));

@@ -25,24 +25,20 @@ namespace ledger {
 namespace {
 
 /// Applies one recorded event during recovery, checking it belongs where the state expects.
-Status Replay(domain::State& state, const RecordedEvent& recorded) {
-  Result<domain::Event> event = domain::DecodeEvent(recorded.type(), recorded.payload());
+Status Replay(domain::State& state, const RecordedEvent& recorded, const domain::Event& event) {
   const std::uint64_t sequence = recorded.sequence().value;
-  if (!event.ok()) {
-    return Status::Corruption(fmt::format("event {}: {}", sequence, event.status().message()));
-  }
-  Result<StreamVersion> current = domain::CurrentVersionOf(state, *event);
+  Result<StreamVersion> current = domain::CurrentVersionOf(state, event);
   if (!current.ok()) {
     return Status::Corruption(fmt::format("event {}: {}", sequence, current.status().message()));
   }
   if (current->Next() != recorded.stream_version() ||
-      domain::StreamOf(*event) != recorded.stream()) {
+      domain::StreamOf(event) != recorded.stream()) {
     return Status::Corruption(fmt::format(
         "event {} is version {} of '{}', but the domain state puts it at version {} of '{}'",
         sequence, recorded.stream_version().value, recorded.stream(), current->Next().value,
-        domain::StreamOf(*event)));
+        domain::StreamOf(event)));
   }
-  domain::Apply(state, *event);
+  domain::Apply(state, event, recorded.sequence());
   return Status::Ok();
 }
 
@@ -93,8 +89,18 @@ Status Ledger::Impl::Recover() {
     for (const RecordedEvent& recorded : *events) {
       next = recorded.sequence().Next();
       if (recorded.type() == schema::EventType::Opaque) continue;
-      if (Status replayed = Replay(state, recorded); !replayed.ok()) return replayed;
+      Result<domain::Event> event = domain::DecodeEvent(recorded.type(), recorded.payload());
+      if (!event.ok()) {
+        return Status::Corruption(
+            fmt::format("event {}: {}", recorded.sequence().value, event.status().message()));
+      }
+      // An order that left memory (or was never in the snapshot) comes back from its stream.
+      if (Status held = HoldOrderBefore(*event, recorded.stream_version()); !held.ok()) {
+        return held;
+      }
+      if (Status replayed = Replay(state, recorded, *event); !replayed.ok()) return replayed;
       ++replayed_on_open;
+      EvictColdOrders(recorded.sequence());
     }
   }
   state.applied_through = head.sequence;
@@ -238,10 +244,11 @@ LedgerStats Ledger::Stats() const {
   std::shared_lock lock(impl_->state_mutex);
   const domain::State& state = impl_->state;
   stats.applied_through = state.applied_through;
-  stats.orders = state.orders.size();
-  stats.transactions = state.transactions.size();
-  stats.state_bytes =
-      state.ids.MemoryBytes() + state.orders.MemoryBytes() + state.transactions.MemoryBytes();
+  stats.hot_orders = state.hot.count;
+  stats.hot_transactions = state.hot.transactions.size() - state.hot.free_transactions.size();
+  stats.orders_loaded = impl_->orders_loaded.load();
+  stats.orders_evicted = impl_->orders_evicted.load();
+  stats.state_bytes = state.hot.MemoryBytes() + state.withdrawal_ids.MemoryBytes();
   stats.snapshot_sequence = SequenceNumber{impl_->snapshot_sequence.load()};
   stats.snapshots_written = impl_->snapshots_written.load();
   stats.snapshot_pause_ms_max = impl_->snapshot_pause_ms_max.load();

@@ -46,6 +46,9 @@ struct Ledger::Impl {
   /// Set once a snapshot's copy of the state is dropped: the writer thread then settles the
   /// id table's overlay (domain/id_table.h) into its shards.
   std::atomic<bool> ids_unsettled{false};
+  /// Orders loaded back from the log, and orders evicted, since Open.
+  std::atomic<std::uint64_t> orders_loaded{0};
+  std::atomic<std::uint64_t> orders_evicted{0};
   std::uint64_t replayed_on_open = 0;
   std::uint64_t open_log_ms = 0;
   std::uint64_t open_snapshot_ms = 0;
@@ -63,6 +66,15 @@ struct Ledger::Impl {
   CommandResult ResolveKeyOfRejected(StagingBatch& batch, const CommandRequest& request,
                                      const Fingerprint& fingerprint, CommandResult rejected,
                                      bool* storage_failed);
+  /// Writer thread: makes sure the order `command` names is in memory if it exists, loading
+  /// it from the log when it is not (ledger_orders.cc). An error means a read of the log
+  /// failed; nothing was decided.
+  Status HoldOrderNamedBy(StagingBatch& batch, const domain::Command& command);
+  /// Open: the same for the order of a replayed event at version `version` of its stream.
+  Status HoldOrderBefore(const domain::Event& event, StreamVersion version);
+  /// Evicts orders past options.hot_orders_max whose events are at or before `durable`.
+  /// Writer thread or Open; takes the state's lock itself.
+  void EvictColdOrders(SequenceNumber durable);
   /// Loads the snapshot (if usable) and replays the log after it.
   Status Recover();
   /// Queues a snapshot job; `done` gets its outcome. False when one is already queued.

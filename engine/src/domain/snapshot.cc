@@ -20,8 +20,6 @@ namespace {
 
 constexpr std::size_t kBufferBytes = 1 << 20;
 
-static_assert(std::is_trivially_copyable_v<OrderState>);
-static_assert(std::is_trivially_copyable_v<TransactionState>);
 static_assert(std::is_trivially_copyable_v<IdTable::Slot>);
 
 Status Errno(std::string_view what, const std::string& path) {
@@ -51,7 +49,7 @@ class Writer {
     XXH3_64bits_update(hash_, data, size);
     const char* bytes = static_cast<const char*>(data);
     if (size >= kBufferBytes) {
-      // Large records (the id table, orders, transactions) are written from where they are.
+      // Large records (the id table's shards) are written from where they are.
       Flush();
       WriteFully(bytes, size);
       return;
@@ -78,11 +76,6 @@ class Writer {
   void Records(const std::vector<T>& items) {
     Value<std::uint64_t>(items.size());
     Bytes(items.data(), items.size() * sizeof(T));
-  }
-  template <typename T>
-  void Records(const ChunkedVector<T>& items) {
-    Value<std::uint64_t>(items.size());
-    items.ForEachSpan([this](const T* data, std::size_t count) { Bytes(data, count * sizeof(T)); });
   }
   /// Appends the checksum and flushes (to the OS; PublishSnapshotFile fsyncs).
   Status Finish() {
@@ -161,13 +154,11 @@ void WriteDirectory(Writer& w, const State& state) {
 }
 
 void WritePayments(Writer& w, const State& state) {
-  w.Value<std::uint64_t>(state.ids.size());
+  w.Value<std::uint64_t>(state.withdrawal_ids.size());
   for (std::size_t shard = 0; shard < IdTable::kShards; ++shard) {
-    w.Value<std::uint64_t>(state.ids.ShardSize(shard));
-    w.Records(state.ids.ShardSlots(shard));
+    w.Value<std::uint64_t>(state.withdrawal_ids.ShardSize(shard));
+    w.Records(state.withdrawal_ids.ShardSlots(shard));
   }
-  w.Records(state.orders);
-  w.Records(state.transactions);
   w.Value<std::uint64_t>(state.withdrawals.size());
   for (const WithdrawalState& d : state.withdrawals) {
     w.Value(d.amount_minor);
@@ -188,10 +179,15 @@ void WritePayments(Writer& w, const State& state) {
 }  // namespace
 
 State CopyForSnapshot(State& state) {
-  state.ids.Settle();
+  state.withdrawal_ids.Settle();
   // The previous copy is gone, so every shard is the state's own again.
-  LEDGER_CHECK(state.ids.overlay_size() == 0);
-  return state;
+  LEDGER_CHECK(state.withdrawal_ids.overlay_size() == 0);
+  // The hot orders stay out of the copy: set aside (cheap moves), copy the rest, put back.
+  HotOrders hot = std::move(state.hot);
+  state.hot = HotOrders{};
+  State copy = state;
+  state.hot = std::move(hot);
+  return copy;
 }
 
 Status WriteSnapshotFile(const State& state, const ChainPoint& position,

@@ -1,18 +1,19 @@
-// The domain state snapshot: the whole State at one position of the log, in one file.
+// The domain state snapshot: the State at one position of the log, in one file, without its
+// hot orders (the log holds every order's history, and hot_orders.h loads an order from it
+// when a command next names it).
 //
 //   snapshot     := header section* trailer
 //   header       := "LGDS" u32(format_version) u64(currency_table_digest)
 //                   u64(sequence) hash[32]                       the log position it covers
-//   section      := organizations platforms users api_keys user_tokens ids orders
-//                   transactions withdrawals wallets             in this order
+//   section      := organizations platforms users api_keys user_tokens withdrawal_ids
+//                   withdrawals wallets                          in this order
 //   organizations:= u64(n) { text(id) u32(version) u32(admins) u64(g)
 //                            { text(user) u8(role) u8(all) u64(p) text(platform)* }* }*
 //   platforms    := u64(n) { text(id) u32(organization) u8(environment) u32(version)
 //                            u64(b) { text(bank account) u16(currency) }* }*
 //   users        := u64(n) { text(id) u32(version) u64(o) u32(organization)* }*
 //   api_keys, user_tokens := u64(n) { text(id) u32(owner) hash[32] u8(active) }*
-//   ids          := u64(size) { u64(shard size) u64(slots) slot* }^64   IdTable shards, raw
-//   orders, transactions := u64(n) record*                       the structs, raw
+//   withdrawal_ids := u64(size) { u64(shard size) u64(slots) slot* }^64   IdTable shards, raw
 //   withdrawals  := u64(n) { i64(amount) u32(platform) u16(currency) u8(status) text(bank) }*
 //   wallets      := u64(n) { u64(key) i64(balance) i64(in_transit) u32(version) }*
 //   trailer      := u64(XXH3-64 of everything before it)
@@ -21,8 +22,8 @@
 // Raw records tie a snapshot to the build's struct layout and currency table; the format
 // version and the digest change with them, and a snapshot that does not match is ignored
 // (the state is then rebuilt from the whole log). The writer thread takes a copy of the state
-// at the position (CopyForSnapshot: the large tables are shared copy-on-write, so appends
-// pause only for the copy of the small parts); another thread writes the copy to
+// at the position (CopyForSnapshot: the withdrawals' id table is shared copy-on-write, so
+// appends pause only for the copy of the small parts); another thread writes the copy to
 // "<path>.tmp" and, once the position it covers is durable, fsyncs it, renames it over <path>
 // and fsyncs the directory.
 // Thread-safety: the caller holds the state exclusively (or knows nobody mutates it).
@@ -37,13 +38,13 @@
 namespace ledger::domain {
 
 inline constexpr char kSnapshotMagic[4] = {'L', 'G', 'D', 'S'};
-/// Bump when any raw record (OrderState, TransactionState, IdTable::Slot) changes layout.
-/// 2: the id table in 64 shards.
-inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
+/// Bump when any raw record (IdTable::Slot) or section changes.
+/// 2: the id table in 64 shards. 3: no orders or transactions; withdrawals' ids alone.
+inline constexpr std::uint32_t kSnapshotFormatVersion = 3;
 
-/// A copy of `state` to write on another thread while `state` goes on changing: the directory,
-/// withdrawals and wallets are copied; the id table, orders and transactions share their
-/// storage copy-on-write. Settles the id table first.
+/// A copy of `state` without its hot orders, to write on another thread while `state` goes on
+/// changing: the directory, withdrawals and wallets are copied; the withdrawals' id table
+/// shares its storage copy-on-write. Settles that table first.
 /// REQUIRES: the caller holds `state` exclusively; no earlier copy is still alive.
 State CopyForSnapshot(State& state);
 

@@ -94,11 +94,6 @@ class Reader {
     items->resize(count);
     Bytes(items->data(), count * sizeof(T));
   }
-  template <typename T>
-  void Records(ChunkedVector<T>* items) {
-    items->Resize(Count(sizeof(T)));
-    items->ForEachSpan([this](T* data, std::size_t count) { Bytes(data, count * sizeof(T)); });
-  }
   /// Reads the trailer and checks it against everything read before; true at a clean end.
   bool FinishChecksum() {
     std::uint64_t expected = XXH3_64bits_digest(hash_);
@@ -202,21 +197,17 @@ void ReadPayments(Reader& r, State* state) {
     const auto size = r.Value<std::uint64_t>();
     std::vector<IdTable::Slot> slots;
     r.Records(&slots);
-    r.Expect(state->ids.RestoreShard(shard, std::move(slots), size));
+    r.Expect(state->withdrawal_ids.RestoreShard(shard, std::move(slots), size));
   }
-  r.Expect(state->ids.size() == id_count);
-  r.Records(&state->orders);
-  state->orders.ForEachSpan([&](const OrderState* orders, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) {
-      r.Expect(orders[i].platform < state->platforms.size() &&
-               orders[i].currency < CurrencyCount());
-    }
-  });
-  r.Records(&state->transactions);
-  state->transactions.ForEachSpan([&](const TransactionState* transactions, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) r.Expect(transactions[i].order < state->orders.size());
-  });
+  r.Expect(state->withdrawal_ids.size() == id_count);
   state->withdrawals.resize(r.Count(19));
+  r.Expect(state->withdrawal_ids.size() == state->withdrawals.size());
+  for (std::size_t shard = 0; shard < IdTable::kShards; ++shard) {
+    for (const IdTable::Slot& slot : state->withdrawal_ids.ShardSlots(shard)) {
+      const bool empty = (slot.key[0] | slot.key[1] | slot.key[2] | slot.key[3]) == 0;
+      r.Expect(empty || slot.value < state->withdrawals.size());
+    }
+  }
   for (WithdrawalState& d : state->withdrawals) {
     d.amount_minor = r.Value<std::int64_t>();
     d.platform = r.Value<std::uint32_t>();

@@ -9,8 +9,10 @@ set(LEDGER_DOMAIN_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/decide_wallet.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/event_codec.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/events.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/hot_orders.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/id_table.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger_orders.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger_reads.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/money.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/permissions.cc

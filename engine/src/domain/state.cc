@@ -56,25 +56,32 @@ const UserState* State::FindUser(std::string_view id) const {
 
 const OrderState* State::FindOrder(std::string_view platform_id, std::string_view order_id,
                                    std::uint32_t* index) const {
-  const std::uint32_t* found = ids.Find(MakeIdKey(IdKind::kOrder, platform_id, order_id));
+  const std::uint32_t* found = hot.ids.Find(MakeIdKey(IdKind::kOrder, platform_id, order_id));
   if (found == nullptr) return nullptr;
   if (index != nullptr) *index = *found;
-  return &orders[*found];
+  return &hot.orders[*found];
 }
 
-const TransactionState* State::FindTransaction(std::string_view platform_id,
-                                               std::string_view transaction_id,
-                                               std::uint32_t* index) const {
-  const std::uint32_t* found =
-      ids.Find(MakeIdKey(IdKind::kTransaction, platform_id, transaction_id));
-  if (found == nullptr) return nullptr;
-  if (index != nullptr) *index = *found;
-  return &transactions[*found];
+const TransactionState* State::FindTransaction(const OrderState& order,
+                                               std::string_view platform_id,
+                                               std::string_view transaction_id) const {
+  const std::uint32_t slot =
+      TransactionSlot(order, MakeIdKey(IdKind::kTransaction, platform_id, transaction_id));
+  return slot == kNoTransaction ? nullptr : &hot.transactions[slot];
+}
+
+std::uint32_t State::TransactionSlot(const OrderState& order, const IdKey& key) const {
+  std::uint32_t slot = order.first_transaction;
+  while (slot != kNoTransaction && hot.transactions[slot].key != key) {
+    slot = hot.transactions[slot].next;
+  }
+  return slot;
 }
 
 const WithdrawalState* State::FindWithdrawal(std::string_view platform_id,
                                              std::string_view withdrawal_id) const {
-  const std::uint32_t* index = ids.Find(MakeIdKey(IdKind::kWithdrawal, platform_id, withdrawal_id));
+  const std::uint32_t* index =
+      withdrawal_ids.Find(MakeIdKey(IdKind::kWithdrawal, platform_id, withdrawal_id));
   return index == nullptr ? nullptr : &withdrawals[*index];
 }
 

@@ -1,16 +1,19 @@
 // The domain state: everything deciding a command needs, and nothing more.
 //
 // Directory aggregates (organizations, platforms, users, credentials, bank accounts) are few
-// and kept with their string ids. Payment aggregates are many, so they are kept compact:
-// orders and transactions are fixed-size structs in chunked vectors, found through one IdTable of
-// 128-bit id keys; wallets are keyed by (platform index, currency index). Apply() (apply.h)
-// is the only mutator; Decide() (decide.h) only reads.
+// and kept with their string ids. Payment aggregates are many, so they are kept compact and,
+// for orders, bounded: only hot orders are held (HotOrders), each a fixed-size record with its
+// transactions, found through an IdTable of 128-bit id keys; an order that leaves memory is
+// loaded again from its stream in the log when a command names it (hot_orders.h). Withdrawals
+// and wallets (keyed by platform index, currency index) are all held. Apply() (apply.h) is
+// the only mutator besides eviction; Decide() (decide.h) only reads.
 //
 // Invariants (checked by Apply with LEDGER_CHECK): every stream version equals the number of
 // events applied to that stream; a transaction's captured ≤ authorized ≤ amount, refunded +
 // charged back ≤ captured, fees ≤ amount; an order's committed amount (its transactions that
 // are neither failed nor cancelled) ≤ its amount; a wallet's balance is the sum of the
-// postings on it. Thread-safety: none; the Ledger serializes access.
+// postings on it; a held order holds all its transactions. Thread-safety: none; the Ledger
+// serializes access.
 #pragma once
 
 #include <cstdint>
@@ -75,15 +78,27 @@ struct CredentialState {
 
 enum class OrderStatus : std::uint8_t { kOpen = 0, kCancelled = 1 };
 
+/// Marks the end of an order's list of transactions.
+inline constexpr std::uint32_t kNoTransaction = UINT32_MAX;
+
 struct OrderState {
   std::int64_t amount_minor = 0;
   /// Sum of the amounts of its transactions that are neither failed nor cancelled.
   std::int64_t committed_minor = 0;
+  /// The log sequence of its last event: the order may leave memory once that is durable.
+  std::uint64_t last_sequence = 0;
+  /// Its key in HotOrders::ids, to drop it from there when it leaves memory.
+  IdKey key;
   std::uint32_t platform = 0;
+  /// Its stream's version; 0 marks a free slot.
   std::uint32_t version = 0;
+  /// Its newest transaction's slot, or kNoTransaction; each links to the one before.
+  std::uint32_t first_transaction = kNoTransaction;
   std::uint16_t currency = 0;
   std::uint16_t transaction_count = 0;
   OrderStatus status = OrderStatus::kOpen;
+  /// Set by each event; the eviction sweep clears it once before it evicts (second chance).
+  bool recently_used = false;
 };
 
 enum class TransactionStatus : std::uint8_t {
@@ -101,7 +116,11 @@ struct TransactionState {
   /// Refunded plus charged back.
   std::int64_t reversed_minor = 0;
   std::int64_t fees_minor = 0;
+  /// MakeIdKey(kTransaction, platform, id): how its order finds it.
+  IdKey key;
+  /// Its order's slot, and the order's next transaction in its list (or kNoTransaction).
   std::uint32_t order = 0;
+  std::uint32_t next = kNoTransaction;
   TransactionStatus status = TransactionStatus::kPending;
 };
 
@@ -128,6 +147,26 @@ struct WalletState {
 std::string_view TransactionStatusName(TransactionStatus status);
 std::string_view WithdrawalStatusName(WithdrawalStatus status);
 
+/// The orders held in memory and their transactions. Slots of orders that left memory are
+/// reused (free lists), so the tables grow with the number of hot orders, not of all orders.
+/// Never part of a snapshot: the log holds every order's history.
+struct HotOrders {
+  /// Order key → order slot.
+  IdTable ids;
+  ChunkedVector<OrderState> orders;
+  ChunkedVector<TransactionState> transactions;
+  std::vector<std::uint32_t> free_orders;
+  std::vector<std::uint32_t> free_transactions;
+  /// Orders held, and where the eviction sweep goes on from.
+  std::size_t count = 0;
+  std::size_t hand = 0;
+
+  std::size_t MemoryBytes() const {
+    return ids.MemoryBytes() + orders.MemoryBytes() + transactions.MemoryBytes() +
+           (free_orders.capacity() + free_transactions.capacity()) * sizeof(std::uint32_t);
+  }
+};
+
 struct State {
   std::vector<OrganizationState> organizations;
   StringMap<std::uint32_t> organization_index;
@@ -138,12 +177,11 @@ struct State {
   StringMap<CredentialState> api_keys;
   StringMap<CredentialState> user_tokens;
 
-  /// Keys of orders (value: order index), transactions (transaction index) and withdrawals
-  /// (withdrawal index). Operation ids are not kept: their events claim them in the log
-  /// (decide.h, Claims).
-  IdTable ids;
-  ChunkedVector<OrderState> orders;
-  ChunkedVector<TransactionState> transactions;
+  /// Hot orders and their transactions. Transaction and operation ids are not kept: their
+  /// events claim them in the log (decide.h, Claims).
+  HotOrders hot;
+  /// Keys of withdrawals → withdrawal index.
+  IdTable withdrawal_ids;
   std::vector<WithdrawalState> withdrawals;
   /// WalletKey(platform, currency) → wallet.
   std::unordered_map<std::uint64_t, WalletState> wallets;
@@ -154,13 +192,14 @@ struct State {
   const OrganizationState* FindOrganization(std::string_view id) const;
   const PlatformState* FindPlatform(std::string_view id) const;
   const UserState* FindUser(std::string_view id) const;
-  /// The order with this id on the platform, and its index; nullptr when none.
+  /// The hot order with this id on the platform, and its slot; nullptr when none is held.
   const OrderState* FindOrder(std::string_view platform_id, std::string_view order_id,
                               std::uint32_t* index = nullptr) const;
-  /// The transaction with this id on the platform, and its index; nullptr when none.
-  const TransactionState* FindTransaction(std::string_view platform_id,
-                                          std::string_view transaction_id,
-                                          std::uint32_t* index = nullptr) const;
+  /// The order's transaction with this id, or nullptr.
+  const TransactionState* FindTransaction(const OrderState& order, std::string_view platform_id,
+                                          std::string_view transaction_id) const;
+  /// The slot of the order's transaction with this key, or kNoTransaction.
+  std::uint32_t TransactionSlot(const OrderState& order, const IdKey& key) const;
   const WithdrawalState* FindWithdrawal(std::string_view platform_id,
                                         std::string_view withdrawal_id) const;
   /// The wallet, or nullptr when nothing ever touched it (its balance is then 0).

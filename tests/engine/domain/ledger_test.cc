@@ -57,7 +57,11 @@ class LedgerTest : public ::testing::Test {
          As(kAdmin, domain::AddBankAccount{"shop", "main", "Acme", "FR7612345678", "EUR"})});
   }
 
-  LedgerOptions Options() const { return TestLedgerOptions(dir_.Child("ledger")); }
+  LedgerOptions Options() const {
+    LedgerOptions options = TestLedgerOptions(dir_.Child("ledger"));
+    options.hot_orders_max = hot_orders_max_;
+    return options;
+  }
   std::string SnapshotPath() const { return dir_.Child("ledger") + "/domain.snapshot"; }
 
   std::vector<CommandResult> Run(std::vector<CommandRequest> batch, bool all_ok = true) {
@@ -88,6 +92,7 @@ class LedgerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::size_t hot_orders_max_ = LedgerOptions{}.hot_orders_max;
   std::unique_ptr<Ledger> ledger_;
 };
 
@@ -203,6 +208,63 @@ TEST_F(LedgerTest, OperationIdsStayTakenAcrossSnapshotsAndReopen) {
   ASSERT_EQ(recorded->size(), 1u);
   ASSERT_NE(recorded->front().envelope().claim(), nullptr);
   EXPECT_EQ(recorded->front().envelope().claim()->string_view(), "op/shop/o2-c");
+}
+
+// Past LedgerOptions::hot_orders_max, orders whose events are durable leave memory; a command
+// that names one loads it back from its stream, and every rule then sees the order, its
+// transactions and their amounts exactly as they were.
+TEST_F(LedgerTest, AnOrderThatLeftMemoryIsLoadedBackAsItWas) {
+  hot_orders_max_ = 2;
+  Reopen();
+  Run({As(kKey, domain::CreateOrder{"shop", "o1", 5000, "EUR", "checkout", ""}),
+       As(kKey, domain::CreateTransaction{"shop", "o1", "t1", 3000, ""}),
+       As(kKey, domain::CreateTransaction{"shop", "o1", "t2", 1000, ""}),
+       As(kKey, Operation("o1", "t1", "t1-a", OperationKind::Authorization, 3000)),
+       As(kKey, Operation("o1", "t1", "t1-c", OperationKind::Capture, 3000)),
+       As(kKey, Operation("o1", "t2", "t2-a", OperationKind::Authorization, 1000))});
+  Run({As(kKey, Operation("o1", "t1", "t1-r", OperationKind::Refund, 1000))});
+  for (const char* order : {"o2", "o3", "o4", "o5", "o6"}) Capture(order, 100);
+  EXPECT_GT(ledger_->Stats().orders_evicted, 0u);
+  EXPECT_LE(ledger_->Stats().hot_orders, 2u);
+  const std::uint64_t loaded = ledger_->Stats().orders_loaded;
+
+  const auto code = [&](domain::Command command) {
+    auto results = Run({As(kKey, std::move(command))}, false);
+    return results.size() == 1 ? results[0].code : ResultCode::kAccepted;
+  };
+  // o1 left memory; each of these loads it (or finds it loaded) and applies its rules.
+  EXPECT_EQ(code(domain::CreateTransaction{"shop", "o1", "t3", 1001, ""}),
+            ResultCode::kTransactionsExceedOrderAmount);
+  EXPECT_EQ(code(Operation("o1", "t2", "x1", OperationKind::Capture, 1001)),
+            ResultCode::kCaptureExceedsAuthorized);
+  EXPECT_EQ(code(Operation("o1", "t1", "x2", OperationKind::Refund, 2001)),
+            ResultCode::kRefundExceedsCaptured);
+  EXPECT_EQ(code(Operation("o1", "o2-t", "x3", OperationKind::Refund, 1)),
+            ResultCode::kTransactionNotFound)
+      << "a transaction of another order";
+  EXPECT_GT(ledger_->Stats().orders_loaded, loaded);
+  // Ids stay taken while their orders are out of memory: orders by their streams,
+  // transactions and operations by their claims in the log.
+  EXPECT_EQ(code(domain::CreateOrder{"shop", "o2", 100, "EUR", "", ""}),
+            ResultCode::kOrderAlreadyExists);
+  EXPECT_EQ(code(domain::CreateTransaction{"shop", "o6", "o3-t", 1, ""}),
+            ResultCode::kTransactionAlreadyExists);
+  EXPECT_EQ(code(Operation("o6", "o6-t", "o4-c", OperationKind::Refund, 1)),
+            ResultCode::kOperationAlreadyExists);
+  // An expected version is checked against the loaded order's version: o5 holds 4 events.
+  CommandRequest cancel = As(kKey, domain::CancelOrder{"shop", "o5", ""});
+  cancel.expected = ExpectedVersion::Exact(StreamVersion{3});
+  EXPECT_EQ(Run({cancel}, false).at(0).code, ResultCode::kWrongExpectedVersion);
+  cancel.expected = ExpectedVersion::Exact(StreamVersion{4});
+  EXPECT_EQ(Run({cancel}, false).at(0).code, ResultCode::kAccepted);
+  // What is left is accepted to the last minor unit, then refused, before and after a reopen.
+  EXPECT_EQ(code(Operation("o1", "t1", "x4", OperationKind::Refund, 2000)), ResultCode::kAccepted);
+  Reopen();
+  EXPECT_EQ(ledger_->Stats().hot_orders, 0u);
+  EXPECT_EQ(code(Operation("o1", "t1", "x5", OperationKind::Refund, 1)),
+            ResultCode::kRefundExceedsCaptured);
+  EXPECT_EQ(code(domain::CreateTransaction{"shop", "o1", "t3", 1000, ""}), ResultCode::kAccepted);
+  EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), 5 * 100);
 }
 
 // Only the masked account number is recorded, and the fingerprint kept with an idempotency
@@ -373,7 +435,7 @@ TEST_F(LedgerTest, ConcurrentBatchesOnManyOrdersAllLand) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), kThreads * kOrders * 10);
-  EXPECT_EQ(ledger_->Stats().orders, static_cast<std::uint64_t>(kThreads * kOrders));
+  EXPECT_EQ(ledger_->Stats().hot_orders, static_cast<std::uint64_t>(kThreads * kOrders));
   Reopen();
   EXPECT_EQ(ledger_->AvailableBalance("shop", "EUR"), kThreads * kOrders * 10);
 }

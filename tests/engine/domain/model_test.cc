@@ -163,6 +163,9 @@ TEST(RandomizedModel, EngineAndReferenceModelAgreeAndTheBooksBalance) {
   // Periodic snapshots happen during the run too (about five of them: a snapshot is queued
   // only once the previous one is published, so the first is surely done by the end).
   options.snapshot_every_events = std::max<std::size_t>(1000, commands / 10);
+  // Few orders in memory, so that orders leave it all the time and many commands name one that
+  // must be loaded back from the log: its rules must see exactly what they would have seen.
+  options.hot_orders_max = 64;
   std::unique_ptr<Ledger> ledger = OpenTestLedger(options);
   ASSERT_NE(ledger, nullptr);
   ReferenceModel model;
@@ -180,6 +183,9 @@ TEST(RandomizedModel, EngineAndReferenceModelAgreeAndTheBooksBalance) {
   ExpectBooksBalance(journal, commands);
   ExpectBalancesMatch(*ledger, model, journal, "live");
   EXPECT_GT(ledger->Stats().snapshots_written, 0u);
+  EXPECT_GT(ledger->Stats().orders_evicted, 0u);
+  EXPECT_GT(ledger->Stats().orders_loaded, 0u);
+  EXPECT_LE(ledger->Stats().hot_orders, options.hot_orders_max + 128) << "at most a batch over";
   // A periodic snapshot was written on its own thread while later batches changed the state.
   const std::string during_run = dir.Child("during-run.snapshot");
   std::filesystem::copy_file(path + "/domain.snapshot", during_run);
@@ -200,6 +206,13 @@ TEST(RandomizedModel, EngineAndReferenceModelAgreeAndTheBooksBalance) {
     ExpectBalancesMatch(*ledger, model, journal, start);
     ledger.reset();
   }
+  // After a reopen no order is in memory: commands go on agreeing, loading each order named.
+  ledger = OpenTestLedger(options);
+  ASSERT_NE(ledger, nullptr);
+  EXPECT_EQ(ledger->Stats().hot_orders, 0u);
+  RunAndCompare(*ledger, model, generator, seed + 1, std::max<std::size_t>(commands / 10, 100));
+  EXPECT_GT(ledger->Stats().orders_loaded, 0u);
+  ExpectBalancesMatch(*ledger, model, ReadJournal(ledger->log()), "after reopen");
 }
 
 }  // namespace

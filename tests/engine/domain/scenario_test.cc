@@ -136,29 +136,33 @@ class Runner {
 
 class ScenarioTest : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ScenarioTest, EveryLineGivesItsExpectedResult) {
+/// Runs the file on a fresh ledger holding at most `hot_orders_max` orders in memory, then
+/// reopens it from its snapshot and from the log alone.
+void RunScenarioFile(const std::string& file, std::size_t hot_orders_max) {
+  SCOPED_TRACE("hot_orders_max " + std::to_string(hot_orders_max));
   TempDir dir;
-  const std::string path = dir.Child("ledger");
+  LedgerOptions options = TestLedgerOptions(dir.Child("ledger"));
+  options.hot_orders_max = hot_orders_max;
   std::map<std::pair<std::string, std::string>, std::int64_t> balances;
   {
-    std::unique_ptr<Ledger> ledger = OpenTestLedger(path);
+    std::unique_ptr<Ledger> ledger = OpenTestLedger(options);
     ASSERT_NE(ledger, nullptr);
     Runner runner(*ledger);
-    std::ifstream file(GetParam());
-    ASSERT_TRUE(file) << GetParam();
+    std::ifstream stream(file);
+    ASSERT_TRUE(stream) << file;
     std::string line;
-    for (int number = 1; std::getline(file, line); ++number) {
+    for (int number = 1; std::getline(stream, line); ++number) {
       std::string error;
       std::vector<std::string> words = SplitWords(line, &error);
       if (error.empty()) error = runner.Run(words);
-      EXPECT_EQ(error, "") << GetParam() << ":" << number << ": " << line;
+      EXPECT_EQ(error, "") << file << ":" << number << ": " << line;
     }
     balances = runner.balances();
   }
   // Reopen from the snapshot written on close, then from the log alone.
   for (bool keep_snapshot : {true, false}) {
-    if (!keep_snapshot) std::filesystem::remove(path + "/domain.snapshot");
-    std::unique_ptr<Ledger> ledger = OpenTestLedger(path);
+    if (!keep_snapshot) std::filesystem::remove(options.log.path + "/domain.snapshot");
+    std::unique_ptr<Ledger> ledger = OpenTestLedger(options);
     ASSERT_NE(ledger, nullptr);
     EXPECT_EQ(ledger->Stats().replayed_on_open == 0, keep_snapshot);
     for (const auto& [wallet, expected] : balances) {
@@ -166,6 +170,17 @@ TEST_P(ScenarioTest, EveryLineGivesItsExpectedResult) {
           << wallet.first << " " << wallet.second << (keep_snapshot ? " (snapshot)" : " (log)");
     }
   }
+}
+
+// Every file runs with all its orders in memory, and again with one order in memory, where
+// nearly every command names an order that left memory and must be loaded back from the log:
+// the results must be the same line for line.
+TEST_P(ScenarioTest, EveryLineGivesItsExpectedResult) {
+  RunScenarioFile(GetParam(), LedgerOptions{}.hot_orders_max);
+}
+
+TEST_P(ScenarioTest, EveryLineGivesItsExpectedResultWithOneOrderInMemory) {
+  RunScenarioFile(GetParam(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, ScenarioTest, ::testing::ValuesIn(ScenarioFiles()),

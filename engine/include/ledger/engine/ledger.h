@@ -15,6 +15,7 @@
 // credential lookups, balances) see a consistent state between two applied events.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,6 +41,11 @@ struct LedgerOptions {
   /// Write a snapshot after this many domain events since the last one; 0: only on close.
   /// Reopening after a crash replays at most about this many events. Default: 1 Mi events.
   std::uint64_t snapshot_every_events = 1u << 20;
+  /// Orders kept in memory to decide on (with their transactions). Past it, orders not used
+  /// lately whose events are durable leave memory; a command that names one loads it back
+  /// from its stream in the log (docs/domain.md §10). At least 1. Default: 1 Mi orders,
+  /// about 180 MiB at one to two transactions per order.
+  std::size_t hot_orders_max = std::size_t{1} << 20;
   /// Logger for state changes (open, replay, snapshots). Default: spdlog's default logger.
   std::shared_ptr<spdlog::logger> logger;
 };
@@ -98,9 +104,14 @@ struct GeneratedSecret {
 struct LedgerStats {
   /// The last log sequence folded into the domain state.
   SequenceNumber applied_through;
-  std::uint64_t orders = 0;
-  std::uint64_t transactions = 0;
-  /// Bytes held by the domain state's large tables (ids, orders, transactions).
+  /// Orders held in memory, and their transactions (LedgerOptions::hot_orders_max).
+  std::uint64_t hot_orders = 0;
+  std::uint64_t hot_transactions = 0;
+  /// Since Open: orders loaded back from the log, and orders that left memory.
+  std::uint64_t orders_loaded = 0;
+  std::uint64_t orders_evicted = 0;
+  /// Bytes held by the domain state's large tables (hot orders and their transactions, with
+  /// their id table; withdrawals' ids).
   std::uint64_t state_bytes = 0;
   /// The sequence the newest snapshot file covers, and how many were written since Open.
   SequenceNumber snapshot_sequence;
