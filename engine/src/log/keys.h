@@ -43,7 +43,7 @@ inline constexpr std::string_view kMetadataFamily = "metadata";
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kHeadKey = "head";
 inline constexpr std::string_view kIndexCheckpointKey = "";
-inline constexpr std::uint32_t kFormatVersion = 3;
+inline constexpr std::uint32_t kFormatVersion = 4;
 
 void PutBigEndian64(std::string* out, std::uint64_t value);
 void PutBigEndian32(std::string* out, std::uint32_t value);
