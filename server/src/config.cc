@@ -74,6 +74,8 @@ Status ApplySetting(std::string_view name, const std::string& value, ServerConfi
     return ParseInteger<std::uint64_t>(value, limits::kSnapshotEveryEventsMin,
                                        limits::kSnapshotEveryEventsMax,
                                        &config->snapshot_every_events);
+  } else if (name == "hot-orders-max") {
+    return ParseInteger<std::uint64_t>(value, 1, limits::kHotOrdersMaxMax, &config->hot_orders_max);
   } else {
     return Status::InvalidArgument(fmt::format("unknown setting '{}'", name));
   }
@@ -117,6 +119,8 @@ const std::vector<SettingInfo>& Settings() {
       {"connections-max", "LEDGER_CONNECTIONS_MAX", "connections served at once"},
       {"snapshot-every-events", "LEDGER_SNAPSHOT_EVERY_EVENTS",
        "domain events between two snapshots of the domain state"},
+      {"hot-orders-max", "LEDGER_HOT_ORDERS_MAX",
+       "orders kept in memory; others are loaded from the log when named"},
   };
   return kSettings;
 }
@@ -166,6 +170,7 @@ Result<ResolvedConfig> ResolveConfig(const std::map<std::string, std::string>& f
   resolved.config.idle_timeout_ms = limits::kIdleTimeoutMs;
   resolved.config.connections_max = static_cast<std::uint32_t>(limits::kConnectionsMax);
   resolved.config.snapshot_every_events = LedgerOptions{}.snapshot_every_events;
+  resolved.config.hot_orders_max = LedgerOptions{}.hot_orders_max;
   std::map<std::string, std::string> file_values;
   std::optional<std::string> file = config_file;
   if (!file) file = environment("LEDGER_CONFIG");
@@ -218,6 +223,7 @@ std::string FormatConfig(const ResolvedConfig& resolved) {
       {"idle-timeout-ms", std::to_string(c.idle_timeout_ms)},
       {"connections-max", std::to_string(c.connections_max)},
       {"snapshot-every-events", std::to_string(c.snapshot_every_events)},
+      {"hot-orders-max", std::to_string(c.hot_orders_max)},
   };
   std::string out;
   if (!resolved.file.empty()) out += fmt::format("# config file: {}\n", resolved.file);

@@ -116,6 +116,7 @@ int Serve(const server::ResolvedConfig& resolved) {
   options.log.logger = loggers->log;
   options.logger = loggers->ledger;
   options.snapshot_every_events = config.snapshot_every_events;
+  options.hot_orders_max = static_cast<std::size_t>(config.hot_orders_max);
   auto opened = ledger::Ledger::Open(std::move(options));
   if (!opened.ok()) {
     log.error("cannot open the ledger: {}", opened.status().ToString());

@@ -74,6 +74,14 @@ TEST(ConfigTest, UnknownKeysAndBadValuesAreRefused) {
   EXPECT_EQ(snapshots->config.snapshot_every_events, 5000u);
   EXPECT_EQ(server::ResolveConfig({}, std::nullopt, Environment({}))->config.snapshot_every_events,
             LedgerOptions{}.snapshot_every_events);
+  EXPECT_FALSE(
+      server::ResolveConfig({{"hot-orders-max", "0"}}, std::nullopt, Environment({})).ok());
+  auto hot =
+      server::ResolveConfig({}, std::nullopt, Environment({{"LEDGER_HOT_ORDERS_MAX", "42"}}));
+  ASSERT_TRUE(hot.ok()) << hot.status().ToString();
+  EXPECT_EQ(hot->config.hot_orders_max, 42u);
+  EXPECT_EQ(server::ResolveConfig({}, std::nullopt, Environment({}))->config.hot_orders_max,
+            LedgerOptions{}.hot_orders_max);
 }
 
 TEST(ConfigTest, ListenAddressesParse) {

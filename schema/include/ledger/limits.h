@@ -69,6 +69,8 @@ static_assert(kAccountNumberBytesMax <= kTextBytesMax);
 /// enough that snapshots (each a copy of the whole domain state) stay background work.
 inline constexpr std::uint64_t kSnapshotEveryEventsMin = 1'000;
 inline constexpr std::uint64_t kSnapshotEveryEventsMax = std::uint64_t{1} << 30;
+/// Upper bound of ledgerd's --hot-orders-max: order slots are 32-bit.
+inline constexpr std::uint64_t kHotOrdersMaxMax = std::uint64_t{1} << 31;
 
 // ---- The server and its connections -------------------------------------------------------
 /// Bytes of a frame's header: the message length (u32) and its CRC-32 (u32).

@@ -37,6 +37,8 @@ struct ServerConfig {
   std::uint32_t connections_max = 0;
   /// Domain events between two snapshots of the domain state (LedgerOptions).
   std::uint64_t snapshot_every_events = 0;
+  /// Orders the domain keeps in memory (LedgerOptions::hot_orders_max).
+  std::uint64_t hot_orders_max = 0;
 };
 
 enum class ConfigSource : std::uint8_t { kDefault, kFile, kEnvironment, kFlag };
