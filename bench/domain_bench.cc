@@ -12,7 +12,7 @@
 //
 //   domain_bench [--orders=N] [--batch=N] [--callers=N] [--durability=sync|async]
 //                [--rounds=N] [--scale-orders=N] [--light] [--no-keys] [--keep]
-//                [--hot-orders=N] [--reopen=PATH]
+//                [--hot-orders=N] [--reopen=PATH [--cold-touches=N --scale-orders=N]]
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -56,6 +56,9 @@ struct Options {
   bool keep = false;
   /// LedgerOptions::hot_orders_max; 0: its default.
   std::size_t hot_orders = 0;
+  /// With --reopen: commands naming random orders of the kept ledger (--scale-orders of them),
+  /// none in memory after the reopen, to time loading orders back from the log.
+  std::uint64_t cold_touches = 0;
   /// Throughput rounds (raw then domain each).
   int rounds = 3;
   /// Only reopen the ledger kept at this path (by --scale-orders ... --keep) and time it.
@@ -244,6 +247,8 @@ Options Parse(int argc, char** argv) {
       options.no_keys = true;
     } else if (name == "--hot-orders") {
       options.hot_orders = std::strtoull(value.c_str(), nullptr, 10);
+    } else if (name == "--cold-touches") {
+      options.cold_touches = std::strtoull(value.c_str(), nullptr, 10);
     } else if (name == "--rounds") {
       options.rounds = std::max(1, std::atoi(value.c_str()));
     } else if (name == "--reopen") {
@@ -493,6 +498,47 @@ int Scale(const Options& options) {
   return run.rejected == 0 ? 0 : 1;
 }
 
+/// Commands that each name a random order of the kept ledger: a transaction of one minor unit
+/// (refused when the order is fully committed, as most are), which loads the order from the
+/// log first unless it is in memory. The platform is drawn from the caller's two, so about
+/// half name an order that is not on it: those cost a lookup of a stream that does not exist.
+void ColdTouches(Ledger& ledger, const Options& options) {
+  const std::uint64_t per_caller = options.scale_orders / options.callers;
+  if (per_caller == 0) {
+    std::printf("--cold-touches needs the --scale-orders the ledger was written with\n");
+    return;
+  }
+  std::mt19937_64 random(7);
+  const LedgerStats before = ledger.Stats();
+  const Clock::time_point start = Clock::now();
+  std::uint64_t sent = 0;
+  while (sent < options.cold_touches) {
+    std::vector<CommandRequest> batch;
+    for (; batch.size() < 256 && sent < options.cold_touches; ++sent) {
+      const int caller = static_cast<int>(random() % options.callers);
+      const std::string platform =
+          Workload::PlatformId(caller + static_cast<int>(random() % 2) * options.callers);
+      const std::string order =
+          "o" + std::to_string(caller) + "-" + std::to_string(random() % per_caller);
+      CommandRequest request;
+      request.principal =
+          Principal::ApiKey("key-" + platform, "org", platform, Environment::Production);
+      request.command =
+          domain::CreateTransaction{platform, order, "probe-" + std::to_string(sent), 1, ""};
+      batch.push_back(std::move(request));
+    }
+    Check(ledger.Execute(std::move(batch)), "cold touches");
+  }
+  const double seconds = Seconds(start);
+  const LedgerStats after = ledger.Stats();
+  std::printf(
+      "cold touches: %llu commands naming random old orders in %.2f s: %.0f commands/s; "
+      "%llu orders loaded from the log (%.0f/s)\n",
+      static_cast<unsigned long long>(sent), seconds, static_cast<double>(sent) / seconds,
+      static_cast<unsigned long long>(after.orders_loaded - before.orders_loaded),
+      static_cast<double>(after.orders_loaded - before.orders_loaded) / seconds);
+}
+
 int Reopen(const Options& options) {
   Clock::time_point opening = Clock::now();
   std::unique_ptr<Ledger> ledger = TimedOpen(options.reopen, options);
@@ -514,6 +560,7 @@ int Reopen(const Options& options) {
   std::printf("orders in memory %llu, transactions %llu\n",
               static_cast<unsigned long long>(ledger->Stats().hot_orders),
               static_cast<unsigned long long>(ledger->Stats().hot_transactions));
+  if (options.cold_touches > 0) ColdTouches(*ledger, options);
   return 0;
 }
 
