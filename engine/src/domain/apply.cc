@@ -290,6 +290,22 @@ void ApplyToHotOrder(State& state, const Event& event, SequenceNumber sequence) 
       event);
 }
 
+Status CheckIsNextOfItsStream(const State& state, const RecordedEvent& recorded,
+                              const Event& event) {
+  const std::uint64_t sequence = recorded.sequence().value;
+  Result<StreamVersion> current = CurrentVersionOf(state, event);
+  if (!current.ok()) {
+    return Status::Corruption(fmt::format("event {}: {}", sequence, current.status().message()));
+  }
+  if (current->Next() != recorded.stream_version() || StreamOf(event) != recorded.stream()) {
+    return Status::Corruption(fmt::format(
+        "event {} is version {} of '{}', but the domain state puts it at version {} of '{}'",
+        sequence, recorded.stream_version().value, recorded.stream(), current->Next().value,
+        StreamOf(event)));
+  }
+  return Status::Ok();
+}
+
 Result<StreamVersion> CurrentVersionOf(const State& state, const Event& event) {
   auto missing = [&event](std::string_view what) -> Result<StreamVersion> {
     return Status::Corruption(

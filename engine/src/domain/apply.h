@@ -9,6 +9,7 @@
 
 #include "domain/state.h"
 #include "ledger/engine/domain/events.h"
+#include "ledger/engine/recorded_event.h"
 #include "ledger/engine/status.h"
 
 namespace ledger::domain {
@@ -17,6 +18,12 @@ namespace ledger::domain {
 /// or an error when the event names aggregates the state does not hold (a log this state
 /// was not built from).
 Result<StreamVersion> CurrentVersionOf(const State& state, const Event& event);
+
+/// Whether `event`, as `recorded` in the log, is the next event of its stream as the state
+/// knows it (the domain's stream for it, at the state's version plus one): what replay and
+/// loading an order check before they apply an event. A Corruption naming the event if not.
+Status CheckIsNextOfItsStream(const State& state, const RecordedEvent& recorded,
+                              const Event& event);
 
 /// Folds the event recorded at `sequence` into the state.
 /// REQUIRES: CurrentVersionOf(state, event) succeeded; `event` was accepted by Decide().

@@ -70,13 +70,11 @@ Status FoldStream(State& state, const Log& log, const std::string& stream, Strea
       if (!event.ok()) {
         return Status::Corruption(fmt::format("event {}: {}", sequence, event.status().message()));
       }
-      Result<StreamVersion> current = CurrentVersionOf(state, *event);
-      if (!OrderNamedBy(*event) || !current.ok() || current->Next() != recorded.stream_version() ||
-          StreamOf(*event) != stream) {
-        return Status::Corruption(fmt::format(
-            "event {} is version {} of '{}', but the domain does not rebuild it as that order's",
-            sequence, recorded.stream_version().value, stream));
+      if (!OrderNamedBy(*event)) {
+        return Status::Corruption(
+            fmt::format("event {} of order stream '{}' is no order's event", sequence, stream));
       }
+      if (Status fits = CheckIsNextOfItsStream(state, recorded, *event); !fits.ok()) return fits;
       ApplyToHotOrder(state, *event, recorded.sequence());
     }
   }

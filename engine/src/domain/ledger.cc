@@ -26,17 +26,8 @@ namespace {
 
 /// Applies one recorded event during recovery, checking it belongs where the state expects.
 Status Replay(domain::State& state, const RecordedEvent& recorded, const domain::Event& event) {
-  const std::uint64_t sequence = recorded.sequence().value;
-  Result<StreamVersion> current = domain::CurrentVersionOf(state, event);
-  if (!current.ok()) {
-    return Status::Corruption(fmt::format("event {}: {}", sequence, current.status().message()));
-  }
-  if (current->Next() != recorded.stream_version() ||
-      domain::StreamOf(event) != recorded.stream()) {
-    return Status::Corruption(fmt::format(
-        "event {} is version {} of '{}', but the domain state puts it at version {} of '{}'",
-        sequence, recorded.stream_version().value, recorded.stream(), current->Next().value,
-        domain::StreamOf(event)));
+  if (Status fits = domain::CheckIsNextOfItsStream(state, recorded, event); !fits.ok()) {
+    return fits;
   }
   domain::Apply(state, event, recorded.sequence());
   return Status::Ok();

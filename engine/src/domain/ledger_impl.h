@@ -3,8 +3,8 @@
 //
 // Who touches the state: on Open, the opening thread (nobody else exists yet); afterwards only
 // the log's writer thread mutates it (CommandJob::Stage), taking `state_mutex` exclusively
-// around each Apply; readers on other threads take it shared. Deciding runs in the writer
-// thread without the lock, because nothing else mutates the state.
+// around each Apply, order load and eviction sweep; readers on other threads take it shared.
+// Deciding runs in the writer thread without the lock, because nothing else mutates the state.
 #pragma once
 
 #include <atomic>
