@@ -43,6 +43,9 @@ struct DriverOptions {
   int connections = 8;
   /// Small, so that kills also land while the domain state's snapshot is written.
   std::uint64_t snapshot_every_events = 2000;
+  /// Few, so that orders leave memory and are loaded back from the log all the time, kills
+  /// landing in between.
+  std::uint64_t hot_orders_max = 64;
 };
 
 constexpr char kPlatform[] = "kill-sbx";
@@ -53,11 +56,13 @@ class KillDriver {
       : options_(std::move(options)),
         random_(options_.seed),
         journal_(options_.work + "/journal.txt"),
-        server_(testing::LedgerdOptions{options_.ledgerd,
-                                        options_.work + "/data",
-                                        options_.work + "/ledgerd.log",
-                                        {"--log-level", "warn", "--snapshot-every-events",
-                                         std::to_string(options_.snapshot_every_events)}}) {}
+        server_(testing::LedgerdOptions{
+            options_.ledgerd,
+            options_.work + "/data",
+            options_.work + "/ledgerd.log",
+            {"--log-level", "warn", "--snapshot-every-events",
+             std::to_string(options_.snapshot_every_events), "--hot-orders-max",
+             std::to_string(options_.hot_orders_max)}}) {}
 
   int Run() {
     auto credential = testing::LedgerdProcess::Init(
@@ -260,6 +265,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--snapshot-every-events", options.snapshot_every_events,
                  "ledgerd's domain snapshot interval");
+  app.add_option("--hot-orders-max", options.hot_orders_max, "orders ledgerd keeps in memory")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--keep", keep, "keep the work directory after a success");
   CLI11_PARSE(app, argc, argv);
 
