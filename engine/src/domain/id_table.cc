@@ -19,10 +19,6 @@ IdKey KeyOf(const IdTable::Slot& slot) {
   return key;
 }
 
-bool IsEmpty(const IdTable::Slot& slot) {
-  return (slot.key[0] | slot.key[1] | slot.key[2] | slot.key[3]) == 0;
-}
-
 }  // namespace
 
 IdKey MakeIdKey(IdKind kind, std::string_view platform_id, std::string_view id) {

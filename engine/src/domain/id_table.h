@@ -59,6 +59,10 @@ class IdTable {
   /// The table is split by the key's top bits into shards that grow one at a time, so growing
   /// holds an old and a new copy of one shard only, never of the whole table.
   static constexpr std::size_t kShards = 64;
+  /// Whether a raw slot (ShardSlots) holds no key.
+  static bool IsEmpty(const Slot& slot) {
+    return (slot.key[0] | slot.key[1] | slot.key[2] | slot.key[3]) == 0;
+  }
 
   /// The value stored for `key`, or nullptr.
   const std::uint32_t* Find(const IdKey& key) const {

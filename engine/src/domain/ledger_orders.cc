@@ -16,37 +16,46 @@
 #include "domain/ledger_impl.h"
 
 namespace ledger {
+namespace {
+
+/// `named`, when it is well-formed and not in memory: an order to look for in the log.
+/// Malformed ids are refused by Decide (or were never recorded); they name no stream.
+std::optional<domain::OrderName> NotHeld(const domain::State& state,
+                                         std::optional<domain::OrderName> named) {
+  if (!named || !domain::IsValidId(named->platform_id) || !domain::IsValidId(named->order_id) ||
+      state.FindOrder(named->platform_id, named->order_id) != nullptr) {
+    return std::nullopt;
+  }
+  return named;
+}
+
+/// Loads versions 1..`through` of the order's stream into the state, under its lock.
+Status Load(Ledger::Impl& impl, const domain::OrderName& order, StreamVersion through) {
+  std::unique_lock lock(impl.state_mutex);
+  Status loaded = domain::LoadOrder(impl.state, *impl.log, order, through);
+  if (loaded.ok()) impl.orders_loaded.fetch_add(1, std::memory_order_relaxed);
+  return loaded;
+}
+
+}  // namespace
 
 Status Ledger::Impl::HoldOrderNamedBy(StagingBatch& batch, const domain::Command& command) {
-  const std::optional<domain::OrderName> order = domain::OrderNamedBy(command);
-  // Malformed ids and unknown platforms are refused by Decide; they name no stream.
-  if (!order || !domain::IsValidId(order->platform_id) || !domain::IsValidId(order->order_id) ||
-      state.FindPlatform(order->platform_id) == nullptr ||
-      state.FindOrder(order->platform_id, order->order_id) != nullptr) {
-    return Status::Ok();
-  }
+  const std::optional<domain::OrderName> order = NotHeld(state, domain::OrderNamedBy(command));
+  // An unknown platform is refused by Decide too.
+  if (!order || state.FindPlatform(order->platform_id) == nullptr) return Status::Ok();
   Result<StreamVersion> version =
       batch.CurrentVersion(domain::OrderStream(order->platform_id, order->order_id));
   if (!version.ok()) return version.status();
   if (version->value == 0) return Status::Ok();
   // Only an order whose events are all durable leaves memory, so none of its events is in the
   // group being staged, and the log's durable reads hold them all.
-  std::unique_lock lock(state_mutex);
-  Status loaded = domain::LoadOrder(state, *log, *order, *version);
-  if (loaded.ok()) orders_loaded.fetch_add(1, std::memory_order_relaxed);
-  return loaded;
+  return Load(*this, *order, *version);
 }
 
 Status Ledger::Impl::HoldOrderBefore(const domain::Event& event, StreamVersion version) {
-  const std::optional<domain::OrderName> order = domain::OrderNamedBy(event);
-  if (!order || version.value <= 1 || !domain::IsValidId(order->platform_id) ||
-      !domain::IsValidId(order->order_id) ||
-      state.FindOrder(order->platform_id, order->order_id) != nullptr) {
-    return Status::Ok();
-  }
-  Status loaded = domain::LoadOrder(state, *log, *order, StreamVersion{version.value - 1});
-  if (loaded.ok()) orders_loaded.fetch_add(1, std::memory_order_relaxed);
-  return loaded;
+  const std::optional<domain::OrderName> order = NotHeld(state, domain::OrderNamedBy(event));
+  if (!order || version.value <= 1) return Status::Ok();
+  return Load(*this, *order, StreamVersion{version.value - 1});
 }
 
 void Ledger::Impl::EvictColdOrders(SequenceNumber durable) {

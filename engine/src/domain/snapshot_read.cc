@@ -204,8 +204,7 @@ void ReadPayments(Reader& r, State* state) {
   r.Expect(state->withdrawal_ids.size() == state->withdrawals.size());
   for (std::size_t shard = 0; shard < IdTable::kShards; ++shard) {
     for (const IdTable::Slot& slot : state->withdrawal_ids.ShardSlots(shard)) {
-      const bool empty = (slot.key[0] | slot.key[1] | slot.key[2] | slot.key[3]) == 0;
-      r.Expect(empty || slot.value < state->withdrawals.size());
+      r.Expect(IdTable::IsEmpty(slot) || slot.value < state->withdrawals.size());
     }
   }
   for (WithdrawalState& d : state->withdrawals) {
