@@ -150,8 +150,8 @@ Status LogImpl::Recover() {
   if (!rebuilt.ok()) return rebuilt;
 
   next_sequence_ = head.sequence.Next();
-  chain_hash_ = head.hash;
-  linked_through_ = head.sequence;
+  linker_.Reset(head);
+  put_through_ = head;
   durable_head_ = head;
   index_->OnDurable(head.sequence);
   logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events, index filters {}",

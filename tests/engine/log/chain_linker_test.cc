@@ -1,0 +1,131 @@
+// The chain linker (chain_linker.h): packs linked by two threads, in whatever share, form the
+// same chain as packs linked by one; a pack is linked only once the chain has reached it; a
+// waiting linker is released when the log refuses writes.
+#include "log/chain_linker.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "log/event_record.h"
+#include "log/sha256.h"
+
+namespace ledger::log {
+namespace {
+
+constexpr std::uint64_t kEventsPerPack = 3;
+
+/// An envelope long enough to hold its previous hash at offset 0 and differ per event.
+std::string EnvelopeOf(std::uint64_t sequence) {
+  return std::string(kHashBytes, '\0') + "event-" + std::to_string(sequence);
+}
+
+/// Packs of kEventsPerPack events each, the first starting right after `after`.
+std::vector<SealedPack> Packs(std::uint64_t after, std::size_t count) {
+  std::vector<SealedPack> packs;
+  PackBuilder builder;
+  std::uint64_t sequence = after;
+  for (std::size_t p = 0; p < count; ++p) {
+    for (std::uint64_t i = 0; i < kEventsPerPack; ++i) {
+      ++sequence;
+      builder.Add(SequenceNumber{sequence}, EnvelopeOf(sequence), 0);
+    }
+    packs.push_back(builder.Seal());
+  }
+  return packs;
+}
+
+/// The hash of each pack's last event, computed by the chain's definition, one event at a time.
+std::vector<Hash256> ExpectedLastHashes(const ChainPoint& start, std::size_t packs) {
+  std::vector<Hash256> hashes;
+  Hash256 chain = start.hash;
+  std::uint64_t sequence = start.sequence.value;
+  for (std::size_t p = 0; p < packs; ++p) {
+    for (std::uint64_t i = 0; i < kEventsPerPack; ++i) {
+      std::string envelope = EnvelopeOf(++sequence);
+      envelope.replace(0, kHashBytes, std::string(chain.begin(), chain.end()));
+      chain = ChainHash(chain, envelope);
+    }
+    hashes.push_back(chain);
+  }
+  return hashes;
+}
+
+ChainPoint Start() {
+  ChainPoint start{SequenceNumber{41}, {}};
+  start.hash.fill(0x5a);
+  return start;
+}
+
+TEST(ChainLinkerTest, TwoThreadsTakingTurnsLinkTheSameChainAsOne) {
+  constexpr std::size_t kPacks = 200;
+  const ChainPoint start = Start();
+  const std::vector<Hash256> expected = ExpectedLastHashes(start, kPacks);
+  std::vector<SealedPack> packs = Packs(start.sequence.value, kPacks);
+  ChainLinker linker;
+  linker.Reset(start);
+  // Each thread owns every other pack, so each waits for the other at every pack.
+  auto link_every_other = [&](std::size_t first) {
+    for (std::size_t p = first; p < kPacks; p += 2) {
+      EXPECT_TRUE(linker.LinkInOrder(std::span<SealedPack>(&packs[p], 1)));
+    }
+  };
+  std::thread odd(link_every_other, 1);
+  link_every_other(0);
+  odd.join();
+  for (std::size_t p = 0; p < kPacks; ++p) {
+    ASSERT_TRUE(packs[p].linked()) << "pack " << p;
+    EXPECT_EQ(packs[p].LastHash(), expected[p]) << "pack " << p;
+  }
+}
+
+TEST(ChainLinkerTest, TryLinkLinksOnlyThePackTheChainHasReached) {
+  const ChainPoint start = Start();
+  const std::vector<Hash256> expected = ExpectedLastHashes(start, 2);
+  std::vector<SealedPack> packs = Packs(start.sequence.value, 2);
+  ChainLinker linker;
+  linker.Reset(start);
+  linker.TryLink(packs[1]);
+  EXPECT_FALSE(packs[1].linked()) << "the pack before it is not linked yet";
+  linker.TryLink(packs[0]);
+  ASSERT_TRUE(packs[0].linked());
+  EXPECT_EQ(packs[0].LastHash(), expected[0]);
+  linker.TryLink(packs[1]);
+  ASSERT_TRUE(packs[1].linked());
+  EXPECT_EQ(packs[1].LastHash(), expected[1]);
+}
+
+TEST(ChainLinkerTest, LinkInOrderLinksOnlyWhatIsNotLinkedYet) {
+  const ChainPoint start = Start();
+  const std::vector<Hash256> expected = ExpectedLastHashes(start, 3);
+  std::vector<SealedPack> packs = Packs(start.sequence.value, 3);
+  ChainLinker linker;
+  linker.Reset(start);
+  linker.TryLink(packs[0]);
+  ASSERT_TRUE(packs[0].linked());
+  // Linking the first pack again would link it after itself and change its hash.
+  ASSERT_TRUE(linker.LinkInOrder(packs));
+  for (std::size_t p = 0; p < packs.size(); ++p) EXPECT_EQ(packs[p].LastHash(), expected[p]);
+}
+
+TEST(ChainLinkerTest, AbandonReleasesAWaitingLinkerAndRefusesLaterOnes) {
+  const ChainPoint start = Start();
+  std::vector<SealedPack> packs = Packs(start.sequence.value, 2);
+  ChainLinker linker;
+  linker.Reset(start);
+  bool linked = true;
+  // The second pack waits for the first, which nobody links.
+  std::thread waiter([&] { linked = linker.LinkInOrder(std::span<SealedPack>(&packs[1], 1)); });
+  linker.Abandon();
+  waiter.join();
+  EXPECT_FALSE(linked);
+  EXPECT_FALSE(packs[1].linked());
+  EXPECT_FALSE(linker.LinkInOrder(std::span<SealedPack>(&packs[0], 1)));
+  linker.TryLink(packs[0]);
+  EXPECT_FALSE(packs[0].linked());
+}
+
+}  // namespace
+}  // namespace ledger::log
