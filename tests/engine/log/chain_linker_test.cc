@@ -53,78 +53,73 @@ std::vector<Hash256> ExpectedLastHashes(const ChainPoint& start, std::size_t pac
   return hashes;
 }
 
-ChainPoint Start() {
-  ChainPoint start{SequenceNumber{41}, {}};
-  start.hash.fill(0x5a);
-  return start;
-}
+/// A chain ending at sequence 41 and `count` packs after it, with the hashes they must get.
+class ChainLinkerTest : public ::testing::Test {
+ protected:
+  void SetUpChain(std::size_t count) {
+    start_ = ChainPoint{SequenceNumber{41}, {}};
+    start_.hash.fill(0x5a);
+    expected_ = ExpectedLastHashes(start_, count);
+    packs_ = Packs(start_.sequence.value, count);
+    linker_.Reset(start_);
+  }
+  std::span<SealedPack> Pack(std::size_t index) { return {&packs_[index], 1}; }
 
-TEST(ChainLinkerTest, TwoThreadsTakingTurnsLinkTheSameChainAsOne) {
+  ChainPoint start_;
+  std::vector<Hash256> expected_;
+  std::vector<SealedPack> packs_;
+  ChainLinker linker_;
+};
+
+TEST_F(ChainLinkerTest, TwoThreadsTakingTurnsLinkTheSameChainAsOne) {
   constexpr std::size_t kPacks = 200;
-  const ChainPoint start = Start();
-  const std::vector<Hash256> expected = ExpectedLastHashes(start, kPacks);
-  std::vector<SealedPack> packs = Packs(start.sequence.value, kPacks);
-  ChainLinker linker;
-  linker.Reset(start);
+  SetUpChain(kPacks);
   // Each thread owns every other pack, so each waits for the other at every pack.
   auto link_every_other = [&](std::size_t first) {
-    for (std::size_t p = first; p < kPacks; p += 2) {
-      EXPECT_TRUE(linker.LinkInOrder(std::span<SealedPack>(&packs[p], 1)));
-    }
+    for (std::size_t p = first; p < kPacks; p += 2) EXPECT_TRUE(linker_.LinkInOrder(Pack(p)));
   };
   std::thread odd(link_every_other, 1);
   link_every_other(0);
   odd.join();
   for (std::size_t p = 0; p < kPacks; ++p) {
-    ASSERT_TRUE(packs[p].linked()) << "pack " << p;
-    EXPECT_EQ(packs[p].LastHash(), expected[p]) << "pack " << p;
+    ASSERT_TRUE(packs_[p].linked()) << "pack " << p;
+    EXPECT_EQ(packs_[p].LastHash(), expected_[p]) << "pack " << p;
   }
 }
 
-TEST(ChainLinkerTest, TryLinkLinksOnlyThePackTheChainHasReached) {
-  const ChainPoint start = Start();
-  const std::vector<Hash256> expected = ExpectedLastHashes(start, 2);
-  std::vector<SealedPack> packs = Packs(start.sequence.value, 2);
-  ChainLinker linker;
-  linker.Reset(start);
-  linker.TryLink(packs[1]);
-  EXPECT_FALSE(packs[1].linked()) << "the pack before it is not linked yet";
-  linker.TryLink(packs[0]);
-  ASSERT_TRUE(packs[0].linked());
-  EXPECT_EQ(packs[0].LastHash(), expected[0]);
-  linker.TryLink(packs[1]);
-  ASSERT_TRUE(packs[1].linked());
-  EXPECT_EQ(packs[1].LastHash(), expected[1]);
+TEST_F(ChainLinkerTest, TryLinkLinksOnlyThePackTheChainHasReached) {
+  SetUpChain(2);
+  linker_.TryLink(packs_[1]);
+  EXPECT_FALSE(packs_[1].linked()) << "the pack before it is not linked yet";
+  linker_.TryLink(packs_[0]);
+  ASSERT_TRUE(packs_[0].linked());
+  EXPECT_EQ(packs_[0].LastHash(), expected_[0]);
+  linker_.TryLink(packs_[1]);
+  ASSERT_TRUE(packs_[1].linked());
+  EXPECT_EQ(packs_[1].LastHash(), expected_[1]);
 }
 
-TEST(ChainLinkerTest, LinkInOrderLinksOnlyWhatIsNotLinkedYet) {
-  const ChainPoint start = Start();
-  const std::vector<Hash256> expected = ExpectedLastHashes(start, 3);
-  std::vector<SealedPack> packs = Packs(start.sequence.value, 3);
-  ChainLinker linker;
-  linker.Reset(start);
-  linker.TryLink(packs[0]);
-  ASSERT_TRUE(packs[0].linked());
+TEST_F(ChainLinkerTest, LinkInOrderLinksOnlyWhatIsNotLinkedYet) {
+  SetUpChain(3);
+  linker_.TryLink(packs_[0]);
+  ASSERT_TRUE(packs_[0].linked());
   // Linking the first pack again would link it after itself and change its hash.
-  ASSERT_TRUE(linker.LinkInOrder(packs));
-  for (std::size_t p = 0; p < packs.size(); ++p) EXPECT_EQ(packs[p].LastHash(), expected[p]);
+  ASSERT_TRUE(linker_.LinkInOrder(packs_));
+  for (std::size_t p = 0; p < packs_.size(); ++p) EXPECT_EQ(packs_[p].LastHash(), expected_[p]);
 }
 
-TEST(ChainLinkerTest, AbandonReleasesAWaitingLinkerAndRefusesLaterOnes) {
-  const ChainPoint start = Start();
-  std::vector<SealedPack> packs = Packs(start.sequence.value, 2);
-  ChainLinker linker;
-  linker.Reset(start);
+TEST_F(ChainLinkerTest, AbandonReleasesAWaitingLinkerAndRefusesLaterOnes) {
+  SetUpChain(2);
   bool linked = true;
   // The second pack waits for the first, which nobody links.
-  std::thread waiter([&] { linked = linker.LinkInOrder(std::span<SealedPack>(&packs[1], 1)); });
-  linker.Abandon();
+  std::thread waiter([&] { linked = linker_.LinkInOrder(Pack(1)); });
+  linker_.Abandon();
   waiter.join();
   EXPECT_FALSE(linked);
-  EXPECT_FALSE(packs[1].linked());
-  EXPECT_FALSE(linker.LinkInOrder(std::span<SealedPack>(&packs[0], 1)));
-  linker.TryLink(packs[0]);
-  EXPECT_FALSE(packs[0].linked());
+  EXPECT_FALSE(packs_[1].linked());
+  EXPECT_FALSE(linker_.LinkInOrder(Pack(0)));
+  linker_.TryLink(packs_[0]);
+  EXPECT_FALSE(packs_[0].linked());
 }
 
 }  // namespace
