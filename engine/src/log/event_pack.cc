@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
-
 #include "log/event_record.h"
 #include "log/keys.h"
 #include "log/log_store.h"
@@ -48,13 +46,6 @@ void SealedPack::Link(Hash256* chain) {
     LinkRecord(value_.data() + begin, place.end - begin, place.previous_hash_at - begin, chain);
     begin = place.end;
   }
-  linked_ = true;
-}
-
-Hash256 SealedPack::LastHash() const {
-  Hash256 hash;
-  std::memcpy(hash.data(), value_.data() + places_.back().end - kHashBytes, kHashBytes);
-  return hash;
 }
 
 rocksdb::Status SealedPack::PutInto(rocksdb::WriteBatch* batch,

@@ -35,18 +35,13 @@ inline constexpr std::size_t kPackEventsMax = 64;
 inline constexpr std::size_t kPackRecordBytesMax = 32 * 1024;
 
 /// A closed pack: its key and value, ready to be put once its records are linked into the
-/// chain (event_record.h). The writer thread seals packs; they are linked in order by one
-/// thread or the other (chain_linker.h), and the commit thread puts them.
+/// chain (event_record.h). The writer thread seals packs; the commit thread links and puts them.
 class SealedPack {
  public:
   /// Links its records, in order, after `*chain`, which becomes the last record's hash.
   void Link(Hash256* chain);
-  bool linked() const { return linked_; }
-  /// The hash of its last event. REQUIRES: linked().
-  Hash256 LastHash() const;
   rocksdb::Status PutInto(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* events) const;
   std::size_t bytes() const { return value_.size(); }
-  SequenceNumber first() const { return SequenceNumber{last_.value + 1 - places_.size()}; }
   SequenceNumber last() const { return last_; }
 
  private:
@@ -57,7 +52,6 @@ class SealedPack {
     std::uint32_t previous_hash_at = 0;
   };
   SequenceNumber last_;
-  bool linked_ = false;
   std::string key_;
   std::string value_;
   std::vector<RecordPlace> places_;

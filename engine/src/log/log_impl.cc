@@ -150,8 +150,8 @@ Status LogImpl::Recover() {
   if (!rebuilt.ok()) return rebuilt;
 
   next_sequence_ = head.sequence.Next();
-  linker_.Reset(head);
-  put_through_ = head;
+  chain_hash_ = head.hash;
+  linked_through_ = head.sequence;
   durable_head_ = head;
   index_->OnDurable(head.sequence);
   logger_->info("log opened at {}: head {} {}, index tail rebuilt from {} events, index filters {}",

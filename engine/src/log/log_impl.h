@@ -11,13 +11,12 @@
 //
 // A large group is written in pieces: when the commit thread is idle while the writer is still
 // staging, the writer hands it the events staged so far, which it writes without the head and
-// without fsync while the writer stages the rest. Linking the events into the hash chain
-// (SHA-256) is shared: the writer links the packs it seals while the commit thread is busy,
-// and the group's rest once it is staged; the commit thread links whatever it takes unlinked,
-// just before it writes it (chain_linker.h). Only the group's last piece carries the head and
-// is fsynced, so nothing is visible or acknowledged before the whole group is durable; events
-// found past the stored head on open belong to a group that never completed and are dropped
-// (Recover).
+// without fsync while the writer stages the rest. The commit thread also links the events into
+// the hash chain (SHA-256, about a fifth of the writer's work otherwise) just before it writes
+// them, so hashing one piece overlaps the staging of the next. Only the group's last piece
+// carries the head and is fsynced, so nothing is visible or acknowledged before the whole group
+// is durable; events found past the stored head on open belong to a group that never completed
+// and are dropped (Recover).
 //
 // Thread-safety: public members from any thread; the writer state is the writer thread's.
 #pragma once
@@ -32,7 +31,6 @@
 #include <thread>
 
 #include "ledger/engine/log.h"
-#include "log/chain_linker.h"
 #include "log/derived_index.h"
 #include "log/event_pack.h"
 #include "log/event_record.h"
@@ -41,7 +39,7 @@
 
 namespace ledger::log {
 
-/// Sealed packs of a group commit, in sequence order.
+/// Sealed packs of a group commit, in sequence order, not yet linked into the chain.
 using CommitPiece = std::vector<SealedPack>;
 
 /// One group commit: its jobs, its packs, and the head it leads to.
@@ -56,7 +54,7 @@ struct CommitGroup {
   std::size_t handed_off_bytes = 0;
   /// Sum of the staged jobs' EventCountHint(): bounds the group before staging.
   std::size_t staged_event_hint = 0;
-  /// The group's last event; the commit thread fills in its hash once it is linked.
+  /// The group's last event; the commit thread fills in its hash once it has linked it.
   ChainPoint head;
   Status failure;
   /// What the group's jobs are told once it was written (or not).
@@ -113,15 +111,11 @@ class LogImpl final : public Log {
   /// Writer thread: hands the events staged so far to an idle commit thread (see above).
   void HandOffPieceIfIdle(CommitGroup& group);
   void CommitPieceNow(CommitPiece& piece);
-  /// Writer thread, with the group staged and the commit thread on a piece of it: seals the
-  /// group's last pack and links the group's rest into the chain.
-  void LinkRestOfGroup(CommitGroup& group);
-  /// Commit thread: links the piece's events the writer did not link, and puts them into
-  /// `commit_batch_`.
+  /// Commit thread: links the piece's events into the chain after `chain_hash_` and puts
+  /// them into `commit_batch_`.
   Status LinkAndPut(CommitPiece& piece);
   /// Seals the pack being filled into the group's piece: before a piece is handed off, before
-  /// the group is, and whenever the pack is full (event_pack.h). Links it too when the
-  /// commit thread is busy and the chain has reached it (chain_linker.h).
+  /// the group is, and whenever the pack is full (event_pack.h).
   void ClosePack(CommitGroup& group);
   /// Deletes the events in (head, last]: written by a group commit whose head never was.
   Status DropIncompleteGroup(const ChainPoint& head, SequenceNumber last);
@@ -165,12 +159,10 @@ class LogImpl final : public Log {
   std::atomic<bool> commit_idle_{true};
   bool writer_done_ = false;
 
-  /// The chain's end (set by Recover before the threads start).
-  ChainLinker linker_;
-
   // Commit thread state.
-  /// The last event put into a write, and its hash: the head of the group being written.
-  ChainPoint put_through_;
+  /// The hash of the last event linked into the chain (set by Recover before it starts).
+  Hash256 chain_hash_{};
+  SequenceNumber linked_through_;
   /// Reused for every write, so that writing allocates only when a group outgrows it.
   rocksdb::WriteBatch commit_batch_;
 

@@ -155,16 +155,9 @@ void LogImpl::WriterLoop() {
       if (!group) group = std::make_unique<CommitGroup>();
       StageJobs(*group, std::move(jobs));
     }
-    std::unique_lock lock(queue_mutex_);
+    std::lock_guard lock(queue_mutex_);
     if (group && CanHandOffGroup()) {
-      if (commit_busy_) {
-        // The commit thread is writing a piece of this group: link the rest meanwhile.
-        lock.unlock();
-        LinkRestOfGroup(*group);
-        lock.lock();
-      } else {
-        ClosePack(*group);  // Sealing moves the pack's bytes, it does not copy them.
-      }
+      ClosePack(*group);  // Sealing moves the pack's bytes, it does not copy them.
       commit_busy_ = true;
       commit_idle_.store(false, std::memory_order_relaxed);
       pending_commit_ = std::move(group);
@@ -197,16 +190,6 @@ void LogImpl::ClosePack(CommitGroup& group) {
   if (pack_.empty() || !group.failure.ok()) return;
   group.piece_bytes += pack_.bytes();
   group.piece.push_back(pack_.Seal());
-  // While the commit thread writes linked packs, this thread links the next ones, if the
-  // chain has reached them; the commit thread links the rest when it takes them. So hashing
-  // is shared out by how busy each thread is.
-  if (!commit_idle_.load(std::memory_order_relaxed)) linker_.TryLink(group.piece.back());
-}
-
-void LogImpl::LinkRestOfGroup(CommitGroup& group) {
-  ClosePack(group);
-  // False only when writes are refused: the commit thread then fails the group unwritten.
-  if (group.failure.ok()) (void)linker_.LinkInOrder(group.piece);
 }
 
 void LogImpl::HandOffPieceIfIdle(CommitGroup& group) {
@@ -306,13 +289,13 @@ void LogImpl::CompleteLoop() {
 }
 
 Status LogImpl::LinkAndPut(CommitPiece& piece) {
-  if (!linker_.LinkInOrder(piece)) return WriteRefusal();
   commit_batch_.Clear();
-  for (const SealedPack& pack : piece) {
+  for (SealedPack& pack : piece) {
+    pack.Link(&chain_hash_);
     rocksdb::Status put = pack.PutInto(&commit_batch_, store_->events());
     if (!put.ok()) return FromRocks(put, "staging events");
+    linked_through_ = pack.last();
   }
-  if (!piece.empty()) put_through_ = ChainPoint{piece.back().last(), piece.back().LastHash()};
   return Status::Ok();
 }
 
@@ -334,13 +317,12 @@ void LogImpl::CommitGroupNow(CommitGroup& group) {
   if (status.ok() && writes_refused_.load()) status = WriteRefusal();
   if (status.ok() && group.event_count > 0) {
     status = LinkAndPut(group.piece);
-    if (status.ok() && put_through_.sequence != group.head.sequence) {
-      status =
-          Status::Internal(fmt::format("the group ends at sequence {} but its packs at {}",
-                                       group.head.sequence.value, put_through_.sequence.value));
+    if (status.ok() && linked_through_ != group.head.sequence) {
+      status = Status::Internal(fmt::format("the group ends at sequence {} but its packs at {}",
+                                            group.head.sequence.value, linked_through_.value));
     }
     if (status.ok()) {
-      group.head.hash = put_through_.hash;
+      group.head.hash = chain_hash_;
       status = FromRocks(
           commit_batch_.Put(store_->metadata(), std::string(kHeadKey), EncodeHead(group.head)),
           "staging the head");
@@ -378,7 +360,6 @@ void LogImpl::RefuseWrites(const Status& failure) {
     failure_ = failure;
   }
   writes_refused_.store(true);
-  linker_.Abandon();
   logger_->error("the log refuses writes until reopened: {}", failure.ToString());
 }
 
