@@ -15,6 +15,7 @@
 
 #include "ledger/engine/log.h"
 #include "support/bench_dir.h"
+#include "support/process_cpu.h"
 #include "support/ratio_reporter.h"
 
 namespace ledger::bench {
@@ -103,12 +104,14 @@ void RawRocksDb(benchmark::State& state, bool sync) {
   // Each thread writes its own key range, as each Ledger caller gets its own sequences.
   std::uint64_t sequence = static_cast<std::uint64_t>(state.thread_index()) << 40;
   std::int64_t written = 0;
+  ProcessCpuPerItem cpu(state);
   for (auto _ : state) {
     rocksdb::WriteBatch batch;
     for (std::size_t i = 0; i < batch_size; ++i) batch.Put(BigEndian(++sequence), value);
     if (!db->Write(write, &batch).ok()) state.SkipWithError("write failed");
     written += static_cast<std::int64_t>(batch_size);
   }
+  cpu.Report(state, written);
   state.SetItemsProcessed(written);
   shared_raw.Release();
 }
@@ -119,6 +122,7 @@ void LedgerAppend(benchmark::State& state, Durability durability) {
   const std::size_t batch_size = static_cast<std::size_t>(state.range(0));
   std::uint64_t n = static_cast<std::uint64_t>(state.thread_index()) << 40;
   std::int64_t appended = 0;
+  ProcessCpuPerItem cpu(state);
   for (auto _ : state) {
     std::vector<AppendRequest> batch;
     batch.reserve(batch_size);
@@ -127,6 +131,7 @@ void LedgerAppend(benchmark::State& state, Durability durability) {
     if (!results.ok()) state.SkipWithError(results.status().ToString().c_str());
     appended += static_cast<std::int64_t>(batch_size);
   }
+  cpu.Report(state, appended);
   state.SetItemsProcessed(appended);
   shared_log.Release();
 }
