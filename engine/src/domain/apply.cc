@@ -52,6 +52,16 @@ void ApplyPostings(State& state, const Event& event, std::uint32_t platform,
   LEDGER_CHECK(wallet.in_transit_minor >= 0);
 }
 
+/// Adds to the organization's total of `kind`. A log recorded before these totals were kept
+/// may hold more than int64 of one kind: the total then stays at the int64 maximum, which
+/// refuses every further amount of that kind, rather than stopping the replay.
+void AddVolume(State& state, std::uint32_t platform, std::uint16_t currency, VolumeKind kind,
+               std::int64_t amount_minor) {
+  const std::uint32_t organization = state.platforms[platform].organization;
+  std::int64_t& total = VolumeOf(state.volumes[VolumeKey(organization, currency)], kind);
+  if (!CheckedAdd(total, amount_minor, &total)) total = INT64_MAX;
+}
+
 OrderState& HotOrder(State& state, std::string_view platform_id, std::string_view order_id,
                      std::uint32_t* slot = nullptr) {
   const std::uint32_t* found = state.hot.ids.Find(MakeIdKey(IdKind::kOrder, platform_id, order_id));
@@ -79,7 +89,7 @@ void Touch(OrderState& order, SequenceNumber sequence) {
 }
 
 /// `with_wallets` false: the order's own records only, for an order loaded back from its
-/// stream, whose money the wallets already hold.
+/// stream, whose money the wallets and the volume totals already hold.
 void ApplyOperation(State& state, const OperationRecorded& e, const Event& event,
                     SequenceNumber sequence, bool with_wallets) {
   std::uint32_t order_slot = 0;
@@ -128,6 +138,8 @@ void ApplyOperation(State& state, const OperationRecorded& e, const Event& event
                t.fees_minor <= t.amount_minor);
   LEDGER_CHECK(0 <= order.committed_minor && order.committed_minor <= order.amount_minor);
   if (!with_wallets) return;
+  if (auto kind = VolumeKindOf(e.kind))
+    AddVolume(state, order.platform, order.currency, *kind, amount);
   ApplyPostings(state, event, order.platform, order.currency);
   if (e.kind == OperationKind::Refund) {
     LEDGER_CHECK(state.wallets[WalletKey(order.platform, order.currency)].balance_minor >= 0);
@@ -217,6 +229,9 @@ struct Applier {
     Touch(order, sequence);
     hot.ids.Insert(order.key, slot);
     ++hot.count;
+    if (with_wallets) {
+      AddVolume(state, order.platform, order.currency, VolumeKind::kOrdered, e.amount_minor);
+    }
   }
   void operator()(const OrderCancelled& e) {
     OrderState& order = HotOrder(state, e.platform_id, e.order_id);
@@ -252,6 +267,8 @@ struct Applier {
     state.withdrawal_ids.Insert(MakeIdKey(IdKind::kWithdrawal, e.platform_id, e.withdrawal_id),
                                 Push(state.withdrawals.size()));
     state.withdrawals.push_back(withdrawal);
+    AddVolume(state, withdrawal.platform, withdrawal.currency, VolumeKind::kWithdrawn,
+              e.amount_minor);
     ++state.wallets[WalletKey(withdrawal.platform, withdrawal.currency)].version;
     ApplyPostings(state, event, withdrawal.platform, withdrawal.currency);
     LEDGER_CHECK(state.wallets[WalletKey(withdrawal.platform, withdrawal.currency)].balance_minor >=

@@ -42,6 +42,23 @@ std::optional<Rejection> CheckCurrency(std::string_view code, std::uint16_t* ind
       fmt::format("currency '{}' is not an ISO 4217 code with a minor unit", code.substr(0, 8)));
 }
 
+std::optional<Rejection> CheckVolume(const State& state, const PlatformState& platform,
+                                     std::uint16_t currency, VolumeKind kind,
+                                     std::int64_t amount_minor) {
+  const VolumeTotals* totals = state.FindVolume(platform.organization, currency);
+  std::int64_t after = 0;
+  if (CheckedAdd(totals == nullptr ? 0 : VolumeOf(*totals, kind), amount_minor, &after)) {
+    return std::nullopt;
+  }
+  const std::string_view code = CurrencyAt(currency).code;
+  return Reject(ResultCode::kBalanceWouldOverflow,
+                fmt::format("{} more would take the {} organization '{}' recorded in {} past the "
+                            "int64 range ({})",
+                            FormatMoney(amount_minor, code), VolumeKindName(kind),
+                            state.organizations[platform.organization].id, code,
+                            FormatMoney(INT64_MAX, code)));
+}
+
 std::optional<Rejection> Access::CheckPrincipal() const {
   bool known = false;
   switch (principal_.kind) {

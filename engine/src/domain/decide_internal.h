@@ -58,6 +58,13 @@ class Access {
   const Principal& principal_;
 };
 
+// ---- The organization's volume (state.h, VolumeTotals) -----------------------------------
+/// kBalanceWouldOverflow when `amount_minor` more of `kind` would take the total of the
+/// platform's organization in the currency past the int64 range.
+std::optional<Rejection> CheckVolume(const State& state, const PlatformState& platform,
+                                     std::uint16_t currency, VolumeKind kind,
+                                     std::int64_t amount_minor);
+
 // ---- Accepting ----------------------------------------------------------------------------
 /// An accepted decision for `event` on `stream`, currently at `current_version`.
 Decision Accept(Event event, std::uint32_t current_version, schema::Environment environment,

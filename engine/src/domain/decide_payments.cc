@@ -190,6 +190,10 @@ Decision DecideOne(const Context& context, const CreateOrder& c) {
         ResultCode::kOrderAlreadyExists,
         fmt::format("order '{}' already exists on platform '{}'", c.order_id, c.platform_id));
   }
+  if (auto r =
+          CheckVolume(context.state, *platform, currency, VolumeKind::kOrdered, c.amount_minor)) {
+    return *r;
+  }
   return AcceptOnPlatform(
       context.state,
       OrderCreated{c.platform_id, c.order_id, c.amount_minor, c.currency, c.module, c.reference}, 0,
@@ -288,6 +292,11 @@ Decision DecideOne(const Context& context, const RecordOperation& c) {
   if (auto r = CheckOperationState(c, *transaction)) return *r;
   if (c.outcome == OperationOutcome::Succeeded) {
     if (auto r = CheckOperationMoney(context.state, c, *transaction, *order)) return *r;
+    if (auto kind = VolumeKindOf(c.kind)) {
+      if (auto r = CheckVolume(context.state, *platform, order->currency, *kind, c.amount_minor)) {
+        return *r;
+      }
+    }
   }
   Decision accepted = AcceptOnPlatform(
       context.state,

@@ -90,6 +90,10 @@ Decision DecideOne(const Context& context, const RequestWithdrawal& c) {
                               "range",
                               FormatMoney(c.amount_minor, c.currency)));
   }
+  if (auto r =
+          CheckVolume(context.state, *platform, currency, VolumeKind::kWithdrawn, c.amount_minor)) {
+    return *r;
+  }
   return AcceptOnPlatform(context.state,
                           WithdrawalRequested{c.platform_id, c.withdrawal_id, c.bank_account_id,
                                               c.amount_minor, c.currency},

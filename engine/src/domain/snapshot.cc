@@ -174,6 +174,14 @@ void WritePayments(Writer& w, const State& state) {
     w.Value(wallet.in_transit_minor);
     w.Value(wallet.version);
   }
+  w.Value<std::uint64_t>(state.volumes.size());
+  for (const auto& [key, totals] : state.volumes) {
+    w.Value(key);
+    w.Value(totals.ordered_minor);
+    w.Value(totals.authorized_minor);
+    w.Value(totals.fees_minor);
+    w.Value(totals.withdrawn_minor);
+  }
 }
 
 }  // namespace

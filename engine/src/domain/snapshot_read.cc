@@ -223,6 +223,16 @@ void ReadPayments(Reader& r, State* state) {
     wallet.version = r.Value<std::uint32_t>();
     state->wallets.emplace(key, wallet);
   }
+  for (std::uint64_t n = r.Count(40); n > 0 && r.ok(); --n) {
+    auto key = r.Value<std::uint64_t>();
+    VolumeTotals totals;
+    totals.ordered_minor = r.Value<std::int64_t>();
+    totals.authorized_minor = r.Value<std::int64_t>();
+    totals.fees_minor = r.Value<std::int64_t>();
+    totals.withdrawn_minor = r.Value<std::int64_t>();
+    r.Expect((key >> 16) < state->organizations.size() && (key & 0xffff) < CurrencyCount());
+    state->volumes.emplace(key, totals);
+  }
 }
 
 template <typename Items>

@@ -12,6 +12,11 @@ const typename Vector::value_type* FindIn(const Vector& items, const Index& inde
   return it == index.end() ? nullptr : &items[it->second];
 }
 
+/// Indexed by VolumeKind.
+constexpr std::int64_t VolumeTotals::*kVolumeFields[] = {
+    &VolumeTotals::ordered_minor, &VolumeTotals::authorized_minor, &VolumeTotals::fees_minor,
+    &VolumeTotals::withdrawn_minor};
+
 }  // namespace
 
 std::string_view TransactionStatusName(TransactionStatus status) {
@@ -88,6 +93,39 @@ const WithdrawalState* State::FindWithdrawal(std::string_view platform_id,
 const WalletState* State::FindWallet(std::uint32_t platform, std::uint16_t currency) const {
   auto it = wallets.find(WalletKey(platform, currency));
   return it == wallets.end() ? nullptr : &it->second;
+}
+
+const VolumeTotals* State::FindVolume(std::uint32_t organization, std::uint16_t currency) const {
+  auto it = volumes.find(VolumeKey(organization, currency));
+  return it == volumes.end() ? nullptr : &it->second;
+}
+
+std::int64_t& VolumeOf(VolumeTotals& totals, VolumeKind kind) {
+  return totals.*kVolumeFields[static_cast<std::size_t>(kind)];
+}
+
+std::int64_t VolumeOf(const VolumeTotals& totals, VolumeKind kind) {
+  return totals.*kVolumeFields[static_cast<std::size_t>(kind)];
+}
+
+std::optional<VolumeKind> VolumeKindOf(schema::OperationKind kind) {
+  if (kind == schema::OperationKind::Authorization) return VolumeKind::kAuthorized;
+  if (kind == schema::OperationKind::Fee) return VolumeKind::kFees;
+  return std::nullopt;
+}
+
+std::string_view VolumeKindName(VolumeKind kind) {
+  switch (kind) {
+    case VolumeKind::kOrdered:
+      return "orders";
+    case VolumeKind::kAuthorized:
+      return "authorizations";
+    case VolumeKind::kFees:
+      return "fees";
+    case VolumeKind::kWithdrawn:
+      break;
+  }
+  return "withdrawals";
 }
 
 const RoleGrant* State::FindGrant(const OrganizationState& organization,

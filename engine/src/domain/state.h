@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -144,6 +145,29 @@ struct WalletState {
   std::uint32_t version = 0;
 };
 
+/// What an organization recorded in one currency, all time, that the views sum: every total,
+/// balance and figure they keep (per order, platform, organization, day and ledger account) is
+/// a sum of these amounts, or of captures, refunds and chargebacks, which the transactions'
+/// invariants bound by the authorizations (captured <= authorized, reversed <= captured).
+/// Decide keeps each total within int64 (kBalanceWouldOverflow), so no such sum can leave it.
+struct VolumeTotals {
+  /// Orders created.
+  std::int64_t ordered_minor = 0;
+  /// Succeeded authorizations and fees.
+  std::int64_t authorized_minor = 0;
+  std::int64_t fees_minor = 0;
+  /// Withdrawals requested.
+  std::int64_t withdrawn_minor = 0;
+};
+
+enum class VolumeKind : std::uint8_t { kOrdered, kAuthorized, kFees, kWithdrawn };
+
+std::int64_t& VolumeOf(VolumeTotals& totals, VolumeKind kind);
+std::int64_t VolumeOf(const VolumeTotals& totals, VolumeKind kind);
+std::string_view VolumeKindName(VolumeKind kind);
+/// The total a succeeded operation of this kind adds to, if any.
+std::optional<VolumeKind> VolumeKindOf(schema::OperationKind kind);
+
 std::string_view TransactionStatusName(TransactionStatus status);
 std::string_view WithdrawalStatusName(WithdrawalStatus status);
 
@@ -185,6 +209,8 @@ struct State {
   std::vector<WithdrawalState> withdrawals;
   /// WalletKey(platform, currency) → wallet.
   std::unordered_map<std::uint64_t, WalletState> wallets;
+  /// VolumeKey(organization, currency) → what the organization recorded in that currency.
+  std::unordered_map<std::uint64_t, VolumeTotals> volumes;
 
   /// The last log sequence applied (0: none).
   SequenceNumber applied_through;
@@ -204,6 +230,8 @@ struct State {
                                         std::string_view withdrawal_id) const;
   /// The wallet, or nullptr when nothing ever touched it (its balance is then 0).
   const WalletState* FindWallet(std::uint32_t platform, std::uint16_t currency) const;
+  /// The organization's totals in the currency, or nullptr when it recorded none.
+  const VolumeTotals* FindVolume(std::uint32_t organization, std::uint16_t currency) const;
   /// The user's grant in the organization, or nullptr.
   const RoleGrant* FindGrant(const OrganizationState& organization, std::string_view user_id) const;
 
@@ -212,6 +240,10 @@ struct State {
 
 inline std::uint64_t WalletKey(std::uint32_t platform, std::uint16_t currency) {
   return (static_cast<std::uint64_t>(platform) << 16) | currency;
+}
+
+inline std::uint64_t VolumeKey(std::uint32_t organization, std::uint16_t currency) {
+  return (static_cast<std::uint64_t>(organization) << 16) | currency;
 }
 
 }  // namespace ledger::domain

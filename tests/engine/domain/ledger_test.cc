@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "engine/domain/domain_testing.h"
@@ -208,6 +209,40 @@ TEST_F(LedgerTest, OperationIdsStayTakenAcrossSnapshotsAndReopen) {
   ASSERT_EQ(recorded->size(), 1u);
   ASSERT_NE(recorded->front().envelope().claim(), nullptr);
   EXPECT_EQ(recorded->front().envelope().claim()->string_view(), "op/shop/o2-c");
+}
+
+// The organization's volume totals (state.h) come back whole from a snapshot and from a
+// replay, and an order loaded back from its stream is not counted a second time.
+TEST_F(LedgerTest, VolumeTotalsSurviveSnapshotsReplaysAndReloadedOrders) {
+  hot_orders_max_ = 1;
+  Reopen();
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  Run({As(kKey, domain::CreateOrder{"shop", "big", kMax - 10, "EUR", "checkout", ""}),
+       As(kKey, domain::CreateTransaction{"shop", "big", "big-t", 5, ""}),
+       As(kKey, Operation("big", "big-t", "big-a", OperationKind::Authorization, 5))});
+  for (const char* order : {"o2", "o3", "o4"}) {
+    Run({As(kKey, domain::CreateOrder{"shop", order, 1, "USD", "checkout", ""})});
+  }
+  const auto order_code = [&](const std::string& id, std::int64_t amount) {
+    auto results =
+        Run({As(kKey, domain::CreateOrder{"shop", id, amount, "EUR", "checkout", ""})}, false);
+    return results.size() == 1 ? results[0].code : ResultCode::kAccepted;
+  };
+  // "big" left memory; loading it back for its next operation must not count it again.
+  Run({As(kKey, Operation("big", "big-t", "big-c", OperationKind::Capture, 5))});
+  EXPECT_GT(ledger_->Stats().orders_loaded, 0u);
+  EXPECT_EQ(order_code("e1", 11), ResultCode::kBalanceWouldOverflow);
+  EXPECT_EQ(order_code("e1", 4), ResultCode::kAccepted);
+  ASSERT_TRUE(ledger_->WriteSnapshot().ok());
+  Reopen();
+  EXPECT_EQ(ledger_->Stats().replayed_on_open, 0u);
+  EXPECT_EQ(order_code("e2", 7), ResultCode::kBalanceWouldOverflow);
+  EXPECT_EQ(order_code("e2", 6), ResultCode::kAccepted);
+  ledger_.reset();  // Closing writes a snapshot: remove it, so the next open replays.
+  std::filesystem::remove(SnapshotPath());
+  Reopen();
+  EXPECT_GT(ledger_->Stats().replayed_on_open, 0u);
+  EXPECT_EQ(order_code("e3", 1), ResultCode::kBalanceWouldOverflow);
 }
 
 // Past LedgerOptions::hot_orders_max, orders whose events are durable leave memory; a command
