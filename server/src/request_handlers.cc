@@ -30,10 +30,10 @@ std::string CommandResultsFrame(std::uint64_t request_id, std::span<const Comman
   for (const CommandResult& r : results) {
     flatbuffers::Offset<flatbuffers::String> name = 0;
     flatbuffers::Offset<flatbuffers::String> message = 0;
-    if (!r.ok()) {
+    // An accepted command carries no name; a duplicate says so, as a rejection does.
+    if (r.code != domain::ResultCode::kAccepted)
       name = b.CreateString(domain::ResultCodeName(r.code));
-      message = b.CreateString(r.message);
-    }
+    if (!r.ok()) message = b.CreateString(r.message);
     offsets.push_back(p::CreateCommandResult(
         b, CategoryCode(r.code), static_cast<std::uint16_t>(r.code), name, message,
         r.first_sequence.value, r.first_version.value, r.event_count));

@@ -120,10 +120,23 @@ TEST_F(DomainTest, IdempotentCommandRetriesReturnTheOriginal) {
   const auto* b = second.body<p::CommandResults>()->results()->Get(0);
   EXPECT_EQ(a->status(), p::ErrorCode::Ok);
   EXPECT_EQ(b->status(), p::ErrorCode::Duplicate);
+  EXPECT_EQ(a->code(), 0);
+  EXPECT_EQ(a->code_name(), nullptr) << "an accepted command carries no name";
+  EXPECT_EQ(b->code(), 1);
+  ASSERT_NE(b->code_name(), nullptr);
+  EXPECT_EQ(b->code_name()->str(), "duplicate");
   EXPECT_EQ(a->sequence(), b->sequence());
   EXPECT_EQ(ExecuteOne(*key, c::CreateOrder("acme-sbx", "o-10", 1, "EUR", "checkout", "c",
                                             c::WithKey("order-o-9"))),
             p::ErrorCode::Conflict);
+  // A key longer than 128 bytes is the caller's error, refused before the command.
+  auto long_key =
+      key->Call(p::RequestBody::ExecuteCommands,
+                c::ExecuteBatch({c::CreateOrder("acme-sbx", "o-11", 1, "EUR", "checkout", "c",
+                                                c::WithKey(std::string(129, 'k')))}));
+  const auto* refused = long_key.body<p::CommandResults>()->results()->Get(0);
+  EXPECT_EQ(refused->status(), p::ErrorCode::InvalidArgument);
+  EXPECT_EQ(refused->code_name()->str(), "idempotency_key_is_malformed");
 }
 
 TEST_F(DomainTest, ExpectedVersionsHoldOrConflictOverTheWire) {

@@ -17,6 +17,7 @@
 #include "domain/ledger_impl.h"
 #include "domain/snapshot.h"
 #include "ledger/engine/domain/event_codec.h"
+#include "ledger/limits.h"
 
 namespace ledger {
 namespace {
@@ -262,6 +263,14 @@ CommandResult Ledger::Impl::ResolveKeyOfRejected(StagingBatch& batch, const Comm
 // writer thread, atomically with sequencing.
 CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& request,
                                      const Fingerprint& fingerprint, bool* storage_failed) {
+  // The log would refuse such a key only after the decision, as a failed append.
+  const std::string_view key = request.idempotency_key;
+  if (key.size() > limits::kIdempotencyKeyBytesMax || key.find('\0') != std::string_view::npos) {
+    return Rejected(ResultCode::kIdempotencyKeyIsMalformed,
+                    fmt::format("idempotency key is {} bytes; it must be at most {} bytes with no "
+                                "zero byte",
+                                key.size(), limits::kIdempotencyKeyBytesMax));
+  }
   StagedClaims claims(batch);
   domain::Decision decision = domain::Decide(state, claims, request.principal, request.command);
   if (claims.failed()) {

@@ -35,6 +35,8 @@ constexpr std::array kEntries = {
           ResultCategory::kInvalidArgument},
     Entry{ResultCode::kAccountNumberIsMalformed, "account_number_is_malformed",
           ResultCategory::kInvalidArgument},
+    Entry{ResultCode::kIdempotencyKeyIsMalformed, "idempotency_key_is_malformed",
+          ResultCategory::kInvalidArgument},
     Entry{ResultCode::kPrincipalIsUnknown, "principal_is_unknown",
           ResultCategory::kUnauthenticated},
     Entry{ResultCode::kOrganizationNotFound, "organization_not_found", ResultCategory::kNotFound},

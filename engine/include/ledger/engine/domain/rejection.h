@@ -36,6 +36,8 @@ enum class ResultCode : std::uint16_t {
   kOperationOutcomeIsUnspecified = 19,
   kOccurredAtIsNotPositive = 20,
   kAccountNumberIsMalformed = 21,
+  /// The request's idempotency key, checked before the command itself.
+  kIdempotencyKeyIsMalformed = 22,
 
   // Step 2: who acts, on what they can see, with which permission.
   kPrincipalIsUnknown = 30,
