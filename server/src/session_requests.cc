@@ -27,8 +27,11 @@ std::string AuthenticatedFrame(std::uint64_t request_id, const Identity& identit
                                       static_cast<std::uint32_t>(limits::kRequestsInFlightMax),
                                       static_cast<std::uint32_t>(limits::kReadEventsMax));
   const domain::Principal& principal = identity.principal;
+  // A user token names its user (the token is only the way in); a key and root name themselves.
+  const std::string& principal_id =
+      identity.kind == p::CredentialKind::UserToken ? principal.id : identity.credential_id;
   auto body = p::CreateAuthenticatedDirect(
-      b, identity.kind, identity.credential_id.c_str(),
+      b, identity.kind, principal_id.c_str(),
       principal.organization.empty() ? nullptr : principal.organization.c_str(),
       principal.platform.empty() ? nullptr : principal.platform.c_str(), principal.environment,
       server_version.c_str(), limits);

@@ -109,6 +109,18 @@ TEST_F(DomainTest, RejectionsCarryTheirRuleAndCategory) {
   EXPECT_FALSE(results->Get(5)->message()->str().empty());
 }
 
+// Authenticated names the principal: a user token's user, an API key's own id.
+TEST_F(DomainTest, AuthenticatedNamesTheUserOfAToken) {
+  auto user = world_.User("operator", schema::Environment::Sandbox);
+  ASSERT_NE(user, nullptr);
+  const auto* who = user->identity().body<p::Authenticated>();
+  EXPECT_EQ(who->kind(), p::CredentialKind::UserToken);
+  EXPECT_EQ(who->principal_id()->str(), "operator");
+  auto key = world_.Key("key-acme-sbx");
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->identity().body<p::Authenticated>()->principal_id()->str(), "key-acme-sbx");
+}
+
 TEST_F(DomainTest, IdempotentCommandRetriesReturnTheOriginal) {
   auto key = world_.Key("key-acme-sbx");
   auto create = [] {
