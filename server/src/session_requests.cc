@@ -100,7 +100,11 @@ bool Session::HandleAuthenticate(const p::Request& request) {
   AuthOutcome outcome = Authenticate(services_.ledger, services_.options.root_secret_sha256, *body);
   if (outcome.code != p::ErrorCode::Ok) {
     services_.logger.warn("authentication failed from {}: {}", peer_, outcome.reason);
-    if (services_.lockout.RecordFailure(source_, now)) {
+    // Only a refused credential counts toward the lockout: a malformed Authenticate (an
+    // unsupported protocol version, no kind, no environment) guesses nothing, and a client
+    // with the wrong version must not lock its good credential out.
+    if (outcome.code == p::ErrorCode::Unauthenticated &&
+        services_.lockout.RecordFailure(source_, now)) {
       services_.logger.warn("address {} locked out for {} minutes after {} failed authentications",
                             source_, limits::kAuthenticationLockoutMs / 60000,
                             limits::kAuthenticationFailuresMax);

@@ -58,6 +58,21 @@ TEST(AuthTest, TenFailuresLockTheSourceOutAndAreLogged) {
   EXPECT_NE(server.LogText().find("locked out"), std::string::npos);
 }
 
+// A malformed Authenticate is the client's bug, not a guess: it is refused as InvalidArgument
+// and does not count toward the lockout.
+TEST(AuthTest, MalformedAuthenticatesDoNotLockTheSourceOut) {
+  TestServer server;
+  for (std::size_t i = 0; i < limits::kAuthenticationFailuresMax + 2; ++i) {
+    RawConnection raw(server.port());
+    raw.WriteFrame(AuthenticateMessage(1, p::CredentialKind::Unspecified, server.root_credential(),
+                                       schema::Environment::Unspecified));
+    auto reply = raw.ReadMessage(kWait);
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(ErrorOf(*reply), p::ErrorCode::InvalidArgument);
+  }
+  EXPECT_EQ(TryRoot(server.port(), server.root_credential()), p::ErrorCode::Ok);
+}
+
 TEST(AuthTest, LogsNeverHoldSecrets) {
   TestServer server;
   const std::string wrong = "root.feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface";
