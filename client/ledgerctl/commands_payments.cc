@@ -103,13 +103,15 @@ void AddTransactionsAndOperations(CLI::App& app, Ctl& ctl) {
       ->check(CLI::IsMember({"succeeded", "failed"}));
   Amount(record, *g);
   Text(record, *g, "external-reference", "the processor's reference", false);
-  record->add_option("--occurred-at-us", g->occurred_at_us,
-                     "when it happened at the processor (µs since the epoch; default now)");
-  record->callback([&ctl, g] {
-    ctl.action = [g](Ctl& c) {
+  CLI::Option* occurred_at =
+      record->add_option("--occurred-at-us", g->occurred_at_us,
+                         "when it happened at the processor (µs since the epoch; default now)");
+  record->callback([&ctl, g, occurred_at] {
+    ctl.action = [g, occurred_at](Ctl& c) {
       auto& t = g->text;
       std::int64_t occurred = g->occurred_at_us;
-      if (occurred == 0) {
+      // Only an absent option means now: an explicit 0 goes to the server, which refuses it.
+      if (occurred_at->count() == 0) {
         occurred = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "ledger/currencies.h"
 #include "ledger/schema/protocol_generated.h"
 
 namespace ledger::ctl {
@@ -183,22 +184,15 @@ std::string FormatTime(std::int64_t micros) {
 }
 
 std::string FormatMoney(std::int64_t amount_minor, const std::string& currency) {
-  static const std::pair<const char*, int> kExponents[] = {
-      {"JPY", 0}, {"KRW", 0}, {"CLP", 0}, {"ISK", 0}, {"XOF", 0}, {"XAF", 0},
-      {"BHD", 3}, {"KWD", 3}, {"OMR", 3}, {"JOD", 3}, {"TND", 3}};
-  int exponent = 2;
-  for (const auto& [code, digits] : kExponents) {
-    if (currency == code) exponent = digits;
-  }
+  const Currency* known = FindIsoCurrency(currency);
+  const std::size_t exponent = known == nullptr ? 0 : known->exponent;
   std::string sign = amount_minor < 0 ? "-" : "";
   std::uint64_t magnitude = amount_minor < 0 ? 0 - static_cast<std::uint64_t>(amount_minor)
                                              : static_cast<std::uint64_t>(amount_minor);
   std::string digits = std::to_string(magnitude);
   if (exponent > 0) {
-    if (digits.size() <= static_cast<std::size_t>(exponent)) {
-      digits.insert(0, static_cast<std::size_t>(exponent) + 1 - digits.size(), '0');
-    }
-    digits.insert(digits.size() - static_cast<std::size_t>(exponent), ".");
+    if (digits.size() <= exponent) digits.insert(0, exponent + 1 - digits.size(), '0');
+    digits.insert(digits.size() - exponent, ".");
   }
   return sign + digits + " " + currency;
 }

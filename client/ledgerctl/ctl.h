@@ -67,7 +67,8 @@ class Ctl {
 nlohmann::json ResponseJson(const client::Reply& reply);
 /// "2025-11-21T13:40:00.123456Z".
 std::string FormatTime(std::int64_t micros);
-/// "12.34 EUR" with the currency's decimals (2 unless known otherwise).
+/// "12.34 EUR", "1500 JPY", "1.2345 CLF": the decimals of ledger/currencies.h (the raw count
+/// for a code not there).
 std::string FormatMoney(std::int64_t amount_minor, const std::string& currency);
 bool ParseEnvironment(const std::string& name, schema::Environment* out);
 

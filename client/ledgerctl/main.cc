@@ -5,11 +5,13 @@
 // Exit codes: 0 done, 1 refused by the server, 2 usage error, 3 no connection.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <string_view>
 
 #include "commands_domain.h"
 #include "commands_log.h"
 #include "commands_queries.h"
 #include "ctl.h"
+#include "decimal_options.h"
 #include "tools.h"
 
 int main(int argc, char** argv) {
@@ -40,11 +42,25 @@ int main(int argc, char** argv) {
   ledger::ctl::AddQueryCommands(app, ctl);
   ledger::ctl::AddProjectionCommands(app, ctl);
   ledger::ctl::AddToolCommands(app, ctl);
+  ledger::ctl::RequireDecimalIntegers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? ledger::ctl::kExitOk : ledger::ctl::kExitUsage;
   }
+  // A flag beats an environment variable: --credential-file given on the command line wins over
+  // a LEDGER_CREDENTIAL the environment happens to hold.
+  const auto given = [argc, argv](std::string_view flag) {
+    for (int i = 1; i < argc; ++i) {
+      std::string_view arg = argv[i];
+      if (arg == flag ||
+          (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (given("--credential-file") && !given("--credential")) o.credential.clear();
   if (!ctl.action) {
     std::fputs(app.help().c_str(), stderr);
     return ledger::ctl::kExitUsage;

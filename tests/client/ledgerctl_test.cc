@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -129,6 +130,57 @@ TEST_F(LedgerctlTest, IssuedKeysWorkAndTheLogIsReadable) {
   EXPECT_EQ(orders["orders"][0]["order_id"], "o-1");
   // A key may not export (no view_reports): refused, exit 1.
   EXPECT_EQ(Ctl("--as key export payments --org acme --out /dev/null", key).exit_code, 1);
+}
+
+// Integer options are decimal numbers within range, or usage errors: never octal, never
+// hexadecimal, never clamped to the largest value.
+TEST_F(LedgerctlTest, AmountsAreDecimalOrRefused) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
+            0);
+  for (const char* amount : {"0x10", "99999999999999999999", "9223372036854775808", "12a", "1e3"}) {
+    CtlRun refused = Ctl(std::string("order create --platform shop --id bad --amount ") + amount +
+                         " --currency EUR");
+    EXPECT_EQ(refused.exit_code, 2) << amount << ": " << refused.output;
+  }
+  EXPECT_EQ(Ctl("read log --from -1").exit_code, 2);
+  ASSERT_EQ(Ctl("order create --platform shop --id o-1 --amount 010 --currency CLF").exit_code, 0);
+  auto log = Json("read log --from 1 --count 10");
+  ASSERT_EQ(log["events"].size(), 3u);
+  EXPECT_EQ(log["events"][2]["payload"]["amount_minor"], 10) << "010 is ten, not octal eight";
+  // An explicit zero time is sent as given, and refused; only an absent one means now.
+  ASSERT_EQ(Ctl("transaction create --platform shop --order o-1 --id t-1 --amount 10").exit_code,
+            0);
+  CtlRun zero =
+      Ctl("operation record --platform shop --order o-1 --transaction t-1 --id a-1 "
+          "--kind authorization --amount 10 --occurred-at-us 0");
+  EXPECT_EQ(zero.exit_code, 1);
+  EXPECT_NE(zero.output.find("occurred_at_is_not_positive"), std::string::npos) << zero.output;
+  EXPECT_EQ(Ctl("operation record --platform shop --order o-1 --transaction t-1 --id a-1 "
+                "--kind authorization --amount 10")
+                .exit_code,
+            0);
+  // Amounts print with their currency's decimals: CLF has four.
+  CtlRun order =
+      Ctl("--env sandbox query order --org acme --platform shop --order o-1 --min-sequence 3");
+  EXPECT_EQ(order.exit_code, 0) << order.output;
+  EXPECT_NE(order.output.find("0.0010 CLF"), std::string::npos) << order.output;
+}
+
+// A credential file named on the command line wins over a credential in the environment.
+TEST_F(LedgerctlTest, TheCommandLineBeatsTheEnvironment) {
+  const std::string file = ::testing::TempDir() + "/ledgerctl-root.credential";
+  {
+    std::ofstream out(file);
+    out << server_.root_credential() << "\n";
+  }
+  const std::string wrong = "root.0000000000000000000000000000000000000000000000000000000000000000";
+  const std::string command = "LEDGER_CREDENTIAL=" + wrong + " " + LEDGERCTL_PATH +
+                              " --server 127.0.0.1:" + std::to_string(server_.port()) +
+                              " --credential-file " + file + " ping >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command;
+  std::remove(file.c_str());
 }
 
 TEST_F(LedgerctlTest, ExportsGoToAFile) {
