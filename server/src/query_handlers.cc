@@ -193,9 +193,11 @@ void HandleQuery(const RequestContext& context, const p::Query& query, const Res
   if (!scope.ok()) return responder.Fail(ErrorCodeOf(scope.status()), scope.status().message());
   QueryInput input = Copy(query, std::move(*scope));
   const v::Views& views = context.services.projector->views();
-  boost::asio::post(
-      context.services.blocking, [&views, ledger = &context.services.ledger, principal,
-                                  input = std::move(input), responder, audit] {
+  const v::QueryOptions freshness = input.freshness;
+  context.services.views_waiter.Await(
+      freshness.min_sequence, freshness.wait,
+      [&views, ledger = &context.services.ledger, principal, input = std::move(input), responder,
+       audit](bool reached) {
         domain::Target target{input.scope.organization_id, input.scope.platform_id,
                               audit ? schema::Environment::Unspecified : input.scope.environment};
         Access access = CheckAccess(*ledger, principal, ActionsFor(input.kind), target,
@@ -210,6 +212,9 @@ void HandleQuery(const RequestContext& context, const p::Query& query, const Res
         if (access == Access::kForbidden) {
           return responder.Fail(p::ErrorCode::Forbidden,
                                 fmt::format("{} may not read this view", principal.Actor()));
+        }
+        if (!reached) {
+          return responder.Fail(p::ErrorCode::DeadlineExceeded, NotReachedMessage(input.freshness));
         }
         RunOtherQuery(views, input, responder);
       });
@@ -236,28 +241,33 @@ void HandleExport(const RequestContext& context, const p::ExportCsv& request,
   const bool payments = request.kind() == p::ExportKind::Payments;
   const v::QueryOptions freshness = Freshness(request.min_sequence(), request.wait_ms());
   const v::Views& views = context.services.projector->views();
-  boost::asio::post(context.services.blocking, [&views, ledger = &context.services.ledger,
-                                                principal, filter, payments, freshness, responder] {
-    domain::Target target{filter.scope.organization_id, filter.scope.platform_id,
-                          filter.scope.environment};
-    Access access = CheckAccess(*ledger, principal, kReportReaders, target,
-                                [&] { return ScopeExists(views, filter.scope); });
-    if (access != Access::kAllowed) {
-      return responder.Fail(
-          access == Access::kNotFound ? p::ErrorCode::NotFound : p::ErrorCode::Forbidden,
-          access == Access::kNotFound ? "no such organization or platform here"
-                                      : "exports need the view_reports permission");
-    }
-    ExportStream stream(responder);
-    std::ostream out(&stream);
-    auto manifest = payments ? views.ExportPayments(filter, out, freshness)
-                             : views.ExportDisbursements(filter, out, freshness);
-    if (stream.cancelled()) return responder.Fail(p::ErrorCode::Internal, "export abandoned");
-    if (!manifest.ok()) {
-      return responder.Fail(ErrorCodeOf(manifest.status()), manifest.status().message());
-    }
-    stream.Finish(manifest->rows, manifest->as_of);
-  });
+  context.services.views_waiter.Await(
+      freshness.min_sequence, freshness.wait,
+      [&views, ledger = &context.services.ledger, principal, filter, payments, freshness,
+       responder](bool reached) {
+        domain::Target target{filter.scope.organization_id, filter.scope.platform_id,
+                              filter.scope.environment};
+        Access access = CheckAccess(*ledger, principal, kReportReaders, target,
+                                    [&] { return ScopeExists(views, filter.scope); });
+        if (access != Access::kAllowed) {
+          return responder.Fail(
+              access == Access::kNotFound ? p::ErrorCode::NotFound : p::ErrorCode::Forbidden,
+              access == Access::kNotFound ? "no such organization or platform here"
+                                          : "exports need the view_reports permission");
+        }
+        if (!reached) {
+          return responder.Fail(p::ErrorCode::DeadlineExceeded, NotReachedMessage(freshness));
+        }
+        ExportStream stream(responder);
+        std::ostream out(&stream);
+        auto manifest = payments ? views.ExportPayments(filter, out, freshness)
+                                 : views.ExportDisbursements(filter, out, freshness);
+        if (stream.cancelled()) return responder.Fail(p::ErrorCode::Internal, "export abandoned");
+        if (!manifest.ok()) {
+          return responder.Fail(ErrorCodeOf(manifest.status()), manifest.status().message());
+        }
+        stream.Finish(manifest->rows, manifest->as_of);
+      });
 }
 
 void HandleRebuildProjections(const RequestContext& context, const p::RebuildProjections& request,

@@ -1,5 +1,7 @@
 #include "query_scope.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "ledger/limits.h"
@@ -39,6 +41,11 @@ projections::QueryOptions Freshness(std::uint64_t min_sequence, std::uint32_t wa
   options.wait =
       std::chrono::milliseconds(std::min<std::int64_t>(wait_ms, limits::kQueryWaitMsMax));
   return options;
+}
+
+std::string NotReachedMessage(const projections::QueryOptions& freshness) {
+  return fmt::format("the views have not reached sequence {} within {} ms",
+                     freshness.min_sequence.value, freshness.wait.count());
 }
 
 }  // namespace ledger::server

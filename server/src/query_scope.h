@@ -22,5 +22,7 @@ Result<projections::Scope> ResolveScope(const domain::Principal& principal,
                                         std::string platform_id);
 
 projections::QueryOptions Freshness(std::uint64_t min_sequence, std::uint32_t wait_ms);
+/// What a request whose views did not reach its min_sequence in time is told.
+std::string NotReachedMessage(const projections::QueryOptions& freshness);
 
 }  // namespace ledger::server

@@ -59,14 +59,17 @@ void HandleGetProjectionsDigest(const RequestContext& context, const p::GetProje
   }
   const projections::Views& views = context.services.projector->views();
   const projections::QueryOptions freshness = Freshness(body.min_sequence(), body.wait_ms());
-  // A full scan of every view, and perhaps a wait for min_sequence: off the I/O threads.
-  boost::asio::post(context.services.blocking, [&views, freshness, responder] {
-    auto digest = views.CanonicalDigest(freshness);
-    if (!digest.ok()) {
-      return responder.Fail(ErrorCodeOf(digest.status()), digest.status().message());
-    }
-    responder.Finish(ProjectionsDigestFrame(responder.request_id(), *digest));
-  });
+  // A full scan of every view: off the I/O threads, once the views reached min_sequence.
+  context.services.views_waiter.Await(
+      freshness.min_sequence, freshness.wait, [&views, freshness, responder](bool reached) {
+        if (!reached)
+          return responder.Fail(p::ErrorCode::DeadlineExceeded, NotReachedMessage(freshness));
+        auto digest = views.CanonicalDigest(freshness);
+        if (!digest.ok()) {
+          return responder.Fail(ErrorCodeOf(digest.status()), digest.status().message());
+        }
+        responder.Finish(ProjectionsDigestFrame(responder.request_id(), *digest));
+      });
 }
 
 void HandleVerifyChain(const RequestContext& context, const p::VerifyChain& body,

@@ -33,8 +33,9 @@ struct Server::Impl {
                 std::chrono::milliseconds(limits::kAuthenticationLockoutMs),
                 limits::kAuthenticationSourcesTrackedMax),
         batcher(io, ledger_ref, CommandResultsFrame),
-        services{ledger_ref, projector_ref, options, *logger,  io,
-                 blocking,   lockout,       metrics, sessions, batcher},
+        views_waiter(projector_ref, blocking),
+        services{ledger_ref, projector_ref, options,  *logger, io,          blocking,
+                 lockout,    metrics,       sessions, batcher, views_waiter},
         acceptor(*io),
         sampler(*io),
         work(asio::make_work_guard(*io)),
@@ -56,6 +57,7 @@ struct Server::Impl {
   ServerMetrics metrics;
   SessionRegistry sessions;
   CommandBatcher batcher;
+  ViewsWaiter views_waiter;
   Services services;
   tcp::acceptor acceptor;
   asio::steady_timer sampler;
@@ -197,6 +199,7 @@ void Server::Stop() {
   impl.work.reset();
   impl.io->stop();
   if (impl.io_thread.joinable()) impl.io_thread.join();
+  impl.views_waiter.Stop();
   impl.blocking.join();
   impl.logger->info("stopped");
   std::lock_guard lock(impl.stop_mutex);

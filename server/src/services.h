@@ -14,6 +14,7 @@
 #include "ledger/server/server.h"
 #include "server_metrics.h"
 #include "session_registry.h"
+#include "views_waiter.h"
 
 namespace ledger::server {
 
@@ -29,6 +30,8 @@ struct Services {
   ServerMetrics& metrics;
   SessionRegistry& sessions;
   CommandBatcher& batcher;
+  /// Where requests wait for the views to reach their min_sequence (views_waiter.h).
+  ViewsWaiter& views_waiter;
 };
 
 }  // namespace ledger::server

@@ -2,6 +2,9 @@
 // process, the same again after a rebuild, and root's alone.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "server/world.h"
 
 namespace ledger::testing {
@@ -98,6 +101,41 @@ TEST_F(ProjectionsDigestTest, ASequenceTheViewsDoNotReachTimesOut) {
     return p::CreateGetProjectionsDigest(b, head_ + 1000, 50).Union();
   });
   EXPECT_EQ(reply.error().code, p::ErrorCode::DeadlineExceeded) << reply.error().ToString();
+}
+
+// Requests waiting for the views to reach a sequence wait aside, not in the pool that runs
+// every connection's queries: another connection's request is answered while they wait.
+TEST_F(ProjectionsDigestTest, WaitingRequestsDoNotHoldUpOtherConnections) {
+  constexpr int kWaiting = 6;  // More than the server's blocking threads.
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<p::ErrorCode> codes;
+  auto waiter = server_.ConnectRoot();
+  ASSERT_NE(waiter, nullptr);
+  for (int i = 0; i < kWaiting; ++i) {
+    waiter->Send(
+        p::RequestBody::GetProjectionsDigest,
+        [this](auto& b) { return p::CreateGetProjectionsDigest(b, head_ + 1000, 3000).Union(); },
+        [&](c::Reply reply) {
+          std::lock_guard lock(mutex);
+          codes.push_back(reply.ok() ? p::ErrorCode::Ok : reply.error().code);
+          answered.notify_all();
+          return false;
+        });
+  }
+  auto other = server_.ConnectRoot();
+  ASSERT_NE(other, nullptr);
+  auto reply = Digest(*other);
+  ASSERT_TRUE(reply.ok()) << reply.error().ToString();
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(codes.empty()) << "the other connection was answered only after the waits ended";
+  }
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(30), [&] {
+    return codes.size() == static_cast<std::size_t>(kWaiting);
+  }));
+  EXPECT_EQ(codes, std::vector<p::ErrorCode>(kWaiting, p::ErrorCode::DeadlineExceeded));
 }
 
 }  // namespace
