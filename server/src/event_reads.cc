@@ -14,7 +14,7 @@ Result<VisibleEvents> ReadVisibleRange(Ledger& ledger, const domain::Principal& 
   VisibleEvents out;
   out.head = log.Head().sequence.value;
   out.next = std::max<std::uint64_t>(from, 1);
-  if (out.next > out.head) return out;
+  if (out.next > out.head || max_count == 0) return out;
   auto read = log.ReadRange(SequenceNumber{out.next}, max_count);
   if (!read.ok()) return read.status();
   std::size_t bytes = 0;
@@ -38,8 +38,11 @@ Result<VisibleEvents> ReadVisibleStream(Ledger& ledger, const domain::Principal&
   StreamVersion start{from};
   if (backward && from == 0) start = StreamVersion{UINT64_MAX};
   if (!backward && from == 0) start = StreamVersion{1};
-  auto read = log.ReadStream(
-      stream, start, backward ? ReadDirection::kBackward : ReadDirection::kForward, max_count);
+  // Even a read of no events reads one: whether the stream exists, and whether the principal
+  // may see it, are answered the same way for every count.
+  auto read =
+      log.ReadStream(stream, start, backward ? ReadDirection::kBackward : ReadDirection::kForward,
+                     std::max<std::size_t>(max_count, 1));
   if (!read.ok()) return read.status();
   if (read->empty()) {
     auto head = log.StreamHead(stream);
@@ -57,6 +60,10 @@ Result<VisibleEvents> ReadVisibleStream(Ledger& ledger, const domain::Principal&
                                 [&] { return same_environment; });
     out.forbidden = access == Access::kForbidden;
     out.not_found = !out.forbidden;
+    return out;
+  }
+  if (max_count == 0) {
+    out.next = start.value;
     return out;
   }
   std::size_t bytes = 0;

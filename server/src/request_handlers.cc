@@ -150,8 +150,9 @@ std::string EventsFrame(std::uint64_t request_id, const VisibleEvents& read) {
   return FinishResponse(b, request_id, p::ResponseBody::Events, body.Union());
 }
 
+/// 0 is a valid count: no events, only where the log or the stream stands.
 std::size_t ClampCount(std::uint32_t requested) {
-  return std::clamp<std::size_t>(requested, 1, limits::kReadEventsMax);
+  return std::min<std::size_t>(requested, limits::kReadEventsMax);
 }
 
 void HandleReadLog(const RequestContext& context, const p::ReadLog& body,

@@ -95,6 +95,22 @@ TEST_F(LogRequestsTest, AppendsThenReadsTheRangeAndTheStream) {
     return p::CreateReadStreamDirect(b, "opaque/none").Union();
   });
   EXPECT_EQ(missing.error().code, p::ErrorCode::NotFound);
+
+  // A count of 0 reads nothing, and says where the log or the stream stands.
+  auto none = root_->Call(p::RequestBody::ReadLog, ReadLogBody(2, 0));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none.body<p::Events>()->events()->size(), 0u);
+  EXPECT_EQ(none.body<p::Events>()->next(), 2u);
+  EXPECT_EQ(none.body<p::Events>()->head_sequence(), 3u);
+  auto none_of_stream = root_->Call(p::RequestBody::ReadStream, [](auto& b) {
+    return p::CreateReadStreamDirect(b, "opaque/a", 1, false, 0).Union();
+  });
+  ASSERT_TRUE(none_of_stream.ok());
+  EXPECT_EQ(none_of_stream.body<p::Events>()->events()->size(), 0u);
+  auto none_missing = root_->Call(p::RequestBody::ReadStream, [](auto& b) {
+    return p::CreateReadStreamDirect(b, "opaque/none", 1, false, 0).Union();
+  });
+  EXPECT_EQ(none_missing.error().code, p::ErrorCode::NotFound);
 }
 
 TEST_F(LogRequestsTest, ExpectedVersionConflictIsReported) {
