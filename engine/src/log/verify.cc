@@ -42,8 +42,8 @@ std::string CheckLink(std::string_view stored, SequenceNumber sequence, const Ha
 Result<VerifyReport> LogImpl::Verify(std::optional<ChainPoint> from) const {
   const ChainPoint head = Head();
   VerifyReport report;
-  ChainPoint point = from.value_or(ChainPoint{});
-  report.last_good = point;
+  const ChainPoint point = from.value_or(ChainPoint{});
+  // Until the audited point itself checks out, nothing is known good: last_good stays empty.
   if (point.sequence > head.sequence) {
     return Bad(report, head.sequence.Next(),
                fmt::format("the audited point {} is past the head {}: the log was truncated",
@@ -63,6 +63,7 @@ Result<VerifyReport> LogImpl::Verify(std::optional<ChainPoint> from) const {
       return Bad(report, point.sequence, "the audited event's hash differs from the audit");
     }
   }
+  report.last_good = point;
   SequenceNumber expected = point.sequence.Next();
   std::string aligned;
   for (cursor.Seek(expected); cursor.Valid() && expected <= head.sequence; cursor.Next()) {

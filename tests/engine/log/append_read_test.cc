@@ -210,6 +210,8 @@ TEST_F(LogTest, VerifyFromGenesisAndFromAnAuditedPointAgree) {
   ASSERT_TRUE(mismatch.ok());
   EXPECT_FALSE(mismatch->ok);
   EXPECT_EQ(mismatch->first_bad_sequence.value, 10u);
+  EXPECT_EQ(mismatch->last_good, ChainPoint{}) << "a wrong audit point vouches for nothing";
+  EXPECT_EQ(mismatch->events_checked, 0u);
 }
 
 }  // namespace

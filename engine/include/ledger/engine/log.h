@@ -88,7 +88,8 @@ struct VerifyReport {
   std::string problem;
   /// Events checked.
   std::uint64_t events_checked = 0;
-  /// The last good point of the chain: the head when ok.
+  /// The last good point of the chain: the head when ok. Empty (sequence 0, zero hash) when
+  /// the audited start point itself failed: nothing was verified then.
   ChainPoint last_good;
 };
 
