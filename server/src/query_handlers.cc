@@ -176,6 +176,11 @@ bool IsAudit(p::QueryKind kind) {
   return kind == p::QueryKind::Activity || kind == p::QueryKind::RoleHistory;
 }
 
+/// Views of a whole organization, which no API key sees (a key sees its own platform).
+bool IsOrganizationWide(p::QueryKind kind) {
+  return kind == p::QueryKind::OrganizationSummary || kind == p::QueryKind::TrialBalance;
+}
+
 }  // namespace
 
 void HandleQuery(const RequestContext& context, const p::Query& query, const Responder& responder) {
@@ -183,6 +188,12 @@ void HandleQuery(const RequestContext& context, const p::Query& query, const Res
     return responder.Fail(p::ErrorCode::Unavailable, "the projections are not running");
   }
   const domain::Principal& principal = context.identity.principal;
+  if (principal.kind == domain::PrincipalKind::kApiKey && IsOrganizationWide(query.kind())) {
+    return responder.Fail(p::ErrorCode::Forbidden,
+                          fmt::format("{} sees its own platform only; organization-wide views "
+                                      "are read by users",
+                                      principal.Actor()));
+  }
   const bool audit = IsAudit(query.kind());
   auto scope = ResolveScope(principal, query.environment(), Text(query.organization_id()),
                             audit ? std::string() : Text(query.platform_id()));

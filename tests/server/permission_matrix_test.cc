@@ -265,5 +265,13 @@ TEST_F(MatrixTest, AGrantScopedToSomePlatformsCoversOnlyThose) {
   EXPECT_EQ(Query(*scoped, p::QueryKind::Orders, {"globex", "globex-sbx"}), p::ErrorCode::NotFound);
 }
 
+TEST_F(MatrixTest, AnApiKeyReadsNoOrganizationWideView) {
+  auto key = world_.Key("key-acme-sbx");
+  EXPECT_EQ(Query(*key, p::QueryKind::PlatformSummary, {"acme", "acme-sbx"}), p::ErrorCode::Ok);
+  EXPECT_EQ(Query(*key, p::QueryKind::OrganizationSummary, {"acme", ""}), p::ErrorCode::Forbidden);
+  EXPECT_EQ(Query(*key, p::QueryKind::OrganizationSummary, {"", ""}), p::ErrorCode::Forbidden);
+  EXPECT_EQ(Query(*key, p::QueryKind::TrialBalance, {"acme", ""}), p::ErrorCode::Forbidden);
+}
+
 }  // namespace
 }  // namespace ledger::testing
