@@ -201,6 +201,9 @@ void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
       }
       std::cout << "\n";
       Ctl::PrintTable({"PROJECTION", "CHECKPOINT", "LAG", "EVENTS/S"}, rows);
+      if (s->projections_failure() != nullptr) {
+        std::cout << "\nthe projections stopped: " << Text(s->projections_failure()) << "\n";
+      }
       return kExitOk;
     };
   });

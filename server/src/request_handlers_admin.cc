@@ -100,8 +100,11 @@ std::string BuildStatsFrame(Services& services, std::uint64_t request_id) {
   const LogStats log = services.ledger.log().Stats();
   FlatBufferBuilder b(512);
   std::vector<flatbuffers::Offset<p::ProjectionStats>> projections;
+  flatbuffers::Offset<flatbuffers::String> projections_failure = 0;
   if (services.projector != nullptr) {
-    for (const auto& projection : services.projector->Stats().projections) {
+    const projections::ProjectorStats projector = services.projector->Stats();
+    if (!projector.failure.empty()) projections_failure = b.CreateString(projector.failure);
+    for (const auto& projection : projector.projections) {
       projections.push_back(p::CreateProjectionStats(
           b, b.CreateString(std::string(projections::ProjectionName(projection.id))),
           projection.checkpoint.value, projection.lag, projection.apply_rate_events_per_second));
@@ -121,6 +124,7 @@ std::string BuildStatsFrame(Services& services, std::uint64_t request_id) {
   stats.add_requests_per_second(services.metrics.requests_per_second());
   stats.add_uptime_seconds(services.metrics.uptime_seconds());
   stats.add_projections(projection_vector);
+  stats.add_projections_failure(projections_failure);
   auto body = stats.Finish();
   return FinishResponse(b, request_id, p::ResponseBody::Stats, body.Union());
 }

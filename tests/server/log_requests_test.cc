@@ -271,6 +271,7 @@ TEST_F(LogRequestsTest, VerifyAndStats) {
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats.body<p::Stats>()->head_sequence(), 10u);
   EXPECT_GE(stats.body<p::Stats>()->connections(), 1u);
+  EXPECT_EQ(stats.body<p::Stats>()->projections_failure(), nullptr) << "the projections run";
 }
 
 }  // namespace
