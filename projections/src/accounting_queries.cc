@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -81,7 +82,10 @@ Result<TrialBalance> Views::GetTrialBalance(const Scope& scope, const QueryOptio
   balance.organization_id = scope.organization_id;
   const std::string prefix =
       internal::keys::BalancePrefix(scope.environment, scope.organization_id);
-  std::map<std::string, std::int64_t, std::less<>> totals;
+  // Every balance fits in int64, and double entry makes each currency's total 0, but a running
+  // sum over several platforms' accounts may pass the range on the way: sum wider.
+  __extension__ typedef __int128 WideSum;
+  std::map<std::string, WideSum, std::less<>> totals;
   RowIterator it = RowIterator::OverPrefix(view, ProjectionId::kAccounting, prefix);
   for (it.SeekToFirst(); it.Valid(); it.Next()) {
     std::string_view rest = it.key().substr(prefix.size());
@@ -103,7 +107,13 @@ Result<TrialBalance> Views::GetTrialBalance(const Scope& scope, const QueryOptio
   std::sort(balance.lines.begin(), balance.lines.end(), [](const auto& a, const auto& b) {
     return std::tie(a.currency, a.account) < std::tie(b.currency, b.account);
   });
-  for (const auto& [currency, total] : totals) balance.totals.push_back({currency, total});
+  for (const auto& [currency, total] : totals) {
+    if (total > std::numeric_limits<std::int64_t>::max() ||
+        total < std::numeric_limits<std::int64_t>::min()) {
+      return Status::Corruption(fmt::format("the balances in {} do not sum to zero", currency));
+    }
+    balance.totals.push_back({currency, static_cast<std::int64_t>(total)});
+  }
   return balance;
 }
 

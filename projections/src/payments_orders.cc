@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "payments_projection.h"
+#include "saturating.h"
 
 namespace ledger::projections::internal {
 namespace {
@@ -29,19 +30,19 @@ void AddAmount(Figures& f, OperationKind kind, std::int64_t amount) {
   switch (kind) {
     case OperationKind::Authorization:
       // Summaries and daily totals count money that moved; authorizations move none.
-      if constexpr (requires { f.authorized_minor; }) f.authorized_minor += amount;
+      if constexpr (requires { f.authorized_minor; }) AddSaturating(f.authorized_minor, amount);
       break;
     case OperationKind::Capture:
-      f.captured_minor += amount;
+      AddSaturating(f.captured_minor, amount);
       break;
     case OperationKind::Refund:
-      f.refunded_minor += amount;
+      AddSaturating(f.refunded_minor, amount);
       break;
     case OperationKind::Chargeback:
-      f.charged_back_minor += amount;
+      AddSaturating(f.charged_back_minor, amount);
       break;
     case OperationKind::Fee:
-      f.fees_minor += amount;
+      AddSaturating(f.fees_minor, amount);
       break;
     default:
       break;
@@ -82,9 +83,9 @@ void PaymentsProjection::Restatus(FigureRows rows, const OrderRecord& order, Ord
   const auto to = static_cast<std::size_t>(order.status);
   rows.Apply([&](CurrencyFigures& f) {
     f.orders_by_status[from].count -= 1;
-    f.orders_by_status[from].amount_minor -= order.amount_minor;
+    AddModular(f.orders_by_status[from].amount_minor, -order.amount_minor);
     f.orders_by_status[to].count += 1;
-    f.orders_by_status[to].amount_minor += order.amount_minor;
+    AddModular(f.orders_by_status[to].amount_minor, order.amount_minor);
   });
 }
 
@@ -118,7 +119,7 @@ Status PaymentsProjection::On(const EventContext& event, const domain::OrderCrea
   figures->Apply([&](CurrencyFigures& f) {
     auto& open = f.orders_by_status[static_cast<std::size_t>(OrderStatus::kOpen)];
     open.count += 1;
-    open.amount_minor += created.amount_minor;
+    AddModular(open.amount_minor, created.amount_minor);
   });
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 
 #include "ledger/engine/domain/postings.h"
 #include "ledger/limits.h"
+#include "saturating.h"
 
 namespace ledger::projections::internal {
 
@@ -107,9 +108,9 @@ void PaymentsProjection::ApplyPostings(const EventContext& event, FigureRows row
     for (const auto& side : {std::pair{posting.from, -amount}, std::pair{posting.to, amount}}) {
       const std::int64_t delta = side.second;
       if (side.first.kind == domain::AccountKind::kWallet) {
-        rows.Apply([&](CurrencyFigures& f) { f.available_minor += delta; });
+        rows.Apply([&](CurrencyFigures& f) { AddModular(f.available_minor, delta); });
       } else if (side.first.kind == domain::AccountKind::kPayoutsInTransit) {
-        rows.Apply([&](CurrencyFigures& f) { f.pending_withdrawal_minor += delta; });
+        rows.Apply([&](CurrencyFigures& f) { AddModular(f.pending_withdrawal_minor, delta); });
       }
     }
   }
@@ -166,7 +167,7 @@ Status PaymentsProjection::On(const EventContext& event, const domain::Withdrawa
     row.external_reference = w.external_reference;
     withdrawals_.MarkDirty(slot);
   }
-  auto withdrawn = [&](auto& figures) { figures.withdrawn_minor += w.amount_minor; };
+  auto withdrawn = [&](auto& figures) { AddSaturating(figures.withdrawn_minor, w.amount_minor); };
   auto figures = Figures(event, w.platform_id, w.currency);
   if (!figures.ok()) return figures.status();
   figures->Apply(withdrawn);

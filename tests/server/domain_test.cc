@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <future>
+#include <limits>
 
 #include "ledger/schema/envelope_generated.h"
 #include "server/world.h"
@@ -85,6 +86,58 @@ TEST_F(DomainTest, EveryCommandOverTheWire) {
   auto detail = Query(*key, p::QueryKind::OrderDetail, "acme", "acme-sbx", "o-1");
   ASSERT_TRUE(detail.ok()) << detail.error().ToString();
   EXPECT_EQ(detail.body<p::OrderDetail>()->transactions()->Get(0)->operations()->size(), 4u);
+}
+
+// Amounts near the int64 bound: every ledger account is checked (a capture that would take
+// customer funds past the range is refused); the views' figures that move both ways stay
+// exact through a moment beyond the range, and all-time totals hold at the bound; the views
+// keep running.
+TEST_F(DomainTest, SumsNearTheInt64BoundNeitherWrapNorStopTheViews) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  auto key = world_.Key("key-acme-sbx");
+  auto admin = world_.User("admin", schema::Environment::Sandbox);
+  auto op = [](const std::string& order, const std::string& id, schema::OperationKind kind,
+               std::int64_t amount) {
+    return c::RecordOperation({"acme-sbx", order, order + "-t", id, kind,
+                               schema::OperationOutcome::Succeeded, amount, "psp", 1});
+  };
+  auto pay = [&](const std::string& order, std::int64_t amount) {
+    return Execute(*key, {c::CreateTransaction("acme-sbx", order, order + "-t", amount),
+                          op(order, order + "-a", schema::OperationKind::Authorization, amount),
+                          op(order, order + "-c", schema::OperationKind::Capture, amount)});
+  };
+  auto figures = [&] {
+    auto summary = Query(*admin, p::QueryKind::PlatformSummary, "acme", "acme-sbx");
+    EXPECT_TRUE(summary.ok()) << summary.error().ToString();
+    return summary.body<p::PlatformSummary>()->currencies()->Get(0);
+  };
+  const std::vector<p::ErrorCode> all_ok(3, p::ErrorCode::Ok);
+  // Two open orders: kMax + 2 open for a moment, then "big" is paid and 2 stay open.
+  EXPECT_EQ(Execute(*key, {c::CreateOrder("acme-sbx", "big", kMax, "EUR", "checkout", "r"),
+                           c::CreateOrder("acme-sbx", "more", 2, "EUR", "checkout", "r")}),
+            std::vector<p::ErrorCode>(2, p::ErrorCode::Ok));
+  EXPECT_EQ(pay("big", kMax), all_ok);
+  EXPECT_EQ(figures()->orders_by_status()->Get(0)->amount_minor(), 2);
+  // Refunded whole: every balance back to 0, but captures of all time stay kMax.
+  EXPECT_EQ(ExecuteOne(*admin, op("big", "big-r", schema::OperationKind::Refund, kMax)),
+            p::ErrorCode::Ok);
+  EXPECT_EQ(pay("more", 2), all_ok);
+  const auto* after = figures();
+  EXPECT_EQ(after->captured_minor(), kMax) << "kMax + 2 captured in all: held at the bound";
+  EXPECT_EQ(after->refunded_minor(), kMax);
+  EXPECT_EQ(after->available_minor(), 2);
+  EXPECT_EQ(after->orders_by_status()->Get(0)->amount_minor(), 0);
+  // customer_funds:acme-sbx holds -2: a capture of kMax would take it past the minimum.
+  EXPECT_EQ(ExecuteOne(*key, c::CreateOrder("acme-sbx", "huge", kMax, "EUR", "checkout", "r")),
+            p::ErrorCode::Ok);
+  auto refused = pay("huge", kMax);
+  EXPECT_EQ(refused.back(), p::ErrorCode::InvariantViolated);
+  auto trial = Query(*admin, p::QueryKind::TrialBalance, "acme", "");
+  ASSERT_TRUE(trial.ok()) << trial.error().ToString();
+  auto stats = world_.root->Call(p::RequestBody::GetStats,
+                                 [](auto& b) { return p::CreateGetStats(b).Union(); });
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats.body<p::Stats>()->projections_failure(), nullptr);
 }
 
 TEST_F(DomainTest, RejectionsCarryTheirRuleAndCategory) {

@@ -42,21 +42,24 @@ std::optional<Rejection> CheckCurrency(std::string_view code, std::uint16_t* ind
       fmt::format("currency '{}' is not an ISO 4217 code with a minor unit", code.substr(0, 8)));
 }
 
-std::optional<Rejection> CheckVolume(const State& state, const PlatformState& platform,
-                                     std::uint16_t currency, VolumeKind kind,
-                                     std::int64_t amount_minor) {
-  const VolumeTotals* totals = state.FindVolume(platform.organization, currency);
-  std::int64_t after = 0;
-  if (CheckedAdd(totals == nullptr ? 0 : VolumeOf(*totals, kind), amount_minor, &after)) {
-    return std::nullopt;
+std::optional<Rejection> CheckPostingsFit(const State& state, const Event& event,
+                                          std::uint32_t platform, std::uint16_t currency,
+                                          std::string_view what) {
+  for (const Posting& posting : PostingsOf(event)) {
+    for (const auto& [account, sign] : {std::pair{posting.from, -1}, std::pair{posting.to, 1}}) {
+      const std::int64_t balance = state.BalanceOf(platform, currency, account);
+      std::int64_t after = 0;
+      if (sign > 0 ? CheckedAdd(balance, posting.amount_minor, &after)
+                   : CheckedSubtract(balance, posting.amount_minor, &after)) {
+        continue;
+      }
+      return Reject(
+          ResultCode::kBalanceWouldOverflow,
+          fmt::format("{} of {} would take {} past the int64 range", what,
+                      FormatMoney(posting.amount_minor, posting.currency), account.Name()));
+    }
   }
-  const std::string_view code = CurrencyAt(currency).code;
-  return Reject(ResultCode::kBalanceWouldOverflow,
-                fmt::format("{} more would take the {} organization '{}' recorded in {} past the "
-                            "int64 range ({})",
-                            FormatMoney(amount_minor, code), VolumeKindName(kind),
-                            state.organizations[platform.organization].id, code,
-                            FormatMoney(INT64_MAX, code)));
+  return std::nullopt;
 }
 
 std::optional<Rejection> Access::CheckPrincipal() const {

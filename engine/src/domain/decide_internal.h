@@ -58,12 +58,12 @@ class Access {
   const Principal& principal_;
 };
 
-// ---- The organization's volume (state.h, VolumeTotals) -----------------------------------
-/// kBalanceWouldOverflow when `amount_minor` more of `kind` would take the total of the
-/// platform's organization in the currency past the int64 range.
-std::optional<Rejection> CheckVolume(const State& state, const PlatformState& platform,
-                                     std::uint16_t currency, VolumeKind kind,
-                                     std::int64_t amount_minor);
+// ---- Step 5, last: the ledger accounts ---------------------------------------------------
+/// kBalanceWouldOverflow when a posting of `event` would take one of the platform's ledger
+/// accounts (postings.h) past the int64 range; `what` names the act in the message.
+std::optional<Rejection> CheckPostingsFit(const State& state, const Event& event,
+                                          std::uint32_t platform, std::uint16_t currency,
+                                          std::string_view what);
 
 // ---- Accepting ----------------------------------------------------------------------------
 /// An accepted decision for `event` on `stream`, currently at `current_version`.

@@ -190,10 +190,6 @@ Decision DecideOne(const Context& context, const CreateOrder& c) {
         ResultCode::kOrderAlreadyExists,
         fmt::format("order '{}' already exists on platform '{}'", c.order_id, c.platform_id));
   }
-  if (auto r =
-          CheckVolume(context.state, *platform, currency, VolumeKind::kOrdered, c.amount_minor)) {
-    return *r;
-  }
   return AcceptOnPlatform(
       context.state,
       OrderCreated{c.platform_id, c.order_id, c.amount_minor, c.currency, c.module, c.reference}, 0,
@@ -290,20 +286,24 @@ Decision DecideOne(const Context& context, const RecordOperation& c) {
   }
   if (auto r = CheckSameCurrency(c.currency, *order)) return *r;
   if (auto r = CheckOperationState(c, *transaction)) return *r;
+  OperationRecorded event{c.platform_id,
+                          c.order_id,
+                          c.transaction_id,
+                          c.operation_id,
+                          c.kind,
+                          c.outcome,
+                          c.amount_minor,
+                          std::string(CurrencyAt(order->currency).code),
+                          c.external_reference,
+                          c.occurred_at_us};
   if (c.outcome == OperationOutcome::Succeeded) {
     if (auto r = CheckOperationMoney(context.state, c, *transaction, *order)) return *r;
-    if (auto kind = VolumeKindOf(c.kind)) {
-      if (auto r = CheckVolume(context.state, *platform, order->currency, *kind, c.amount_minor)) {
-        return *r;
-      }
+    if (auto r = CheckPostingsFit(context.state, event, order->platform, order->currency,
+                                  OperationKindName(c.kind))) {
+      return *r;
     }
   }
-  Decision accepted = AcceptOnPlatform(
-      context.state,
-      OperationRecorded{c.platform_id, c.order_id, c.transaction_id, c.operation_id, c.kind,
-                        c.outcome, c.amount_minor, std::string(CurrencyAt(order->currency).code),
-                        c.external_reference, c.occurred_at_us},
-      order->version, *platform);
+  Decision accepted = AcceptOnPlatform(context.state, std::move(event), order->version, *platform);
   accepted.claim = std::move(claim);
   return accepted;
 }

@@ -69,10 +69,10 @@ Decision DecideOne(const Context& context, const RequestWithdrawal& c) {
                   fmt::format("withdrawal '{}' already exists on platform '{}'", c.withdrawal_id,
                               c.platform_id));
   }
-  if (account->second != currency) {
+  if (account->second.currency != currency) {
     return Reject(ResultCode::kCurrencyDiffersFromBankAccount,
                   fmt::format("currency {} differs from bank account '{}' in {}", c.currency,
-                              c.bank_account_id, CurrencyAt(account->second).code));
+                              c.bank_account_id, CurrencyAt(account->second.currency).code));
   }
   const std::uint32_t platform_index = context.state.IndexOf(*platform);
   const WalletState* wallet = context.state.FindWallet(platform_index, currency);
@@ -90,10 +90,6 @@ Decision DecideOne(const Context& context, const RequestWithdrawal& c) {
                               "range",
                               FormatMoney(c.amount_minor, c.currency)));
   }
-  if (auto r =
-          CheckVolume(context.state, *platform, currency, VolumeKind::kWithdrawn, c.amount_minor)) {
-    return *r;
-  }
   return AcceptOnPlatform(context.state,
                           WithdrawalRequested{c.platform_id, c.withdrawal_id, c.bank_account_id,
                                               c.amount_minor, c.currency},
@@ -107,10 +103,17 @@ Decision DecideOne(const Context& context, const SettleWithdrawal& c) {
                               &withdrawal)) {
     return *r;
   }
-  return AcceptOnPlatform(context.state,
-                          WithdrawalSettled{c.platform_id, c.withdrawal_id, c.external_reference,
-                                            withdrawal->bank_account_id, withdrawal->amount_minor,
-                                            std::string(CurrencyAt(withdrawal->currency).code)},
+  WithdrawalSettled event{c.platform_id,
+                          c.withdrawal_id,
+                          c.external_reference,
+                          withdrawal->bank_account_id,
+                          withdrawal->amount_minor,
+                          std::string(CurrencyAt(withdrawal->currency).code)};
+  if (auto r = CheckPostingsFit(context.state, event, withdrawal->platform, withdrawal->currency,
+                                "settling the withdrawal")) {
+    return *r;
+  }
+  return AcceptOnPlatform(context.state, std::move(event),
                           WalletVersion(context.state, withdrawal->platform, withdrawal->currency),
                           *platform);
 }

@@ -131,9 +131,10 @@ void WriteDirectory(Writer& w, const State& state) {
     w.Value(static_cast<std::uint8_t>(p.environment));
     w.Value(p.version);
     w.Value<std::uint64_t>(p.bank_accounts.size());
-    for (const auto& [id, currency] : p.bank_accounts) {
+    for (const auto& [id, account] : p.bank_accounts) {
       w.Text(id);
-      w.Value(currency);
+      w.Value(account.currency);
+      w.Value(account.balance_minor);
     }
   }
   w.Value<std::uint64_t>(state.users.size());
@@ -172,15 +173,9 @@ void WritePayments(Writer& w, const State& state) {
     w.Value(key);
     w.Value(wallet.balance_minor);
     w.Value(wallet.in_transit_minor);
+    w.Value(wallet.customer_funds_minor);
+    w.Value(wallet.fees_minor);
     w.Value(wallet.version);
-  }
-  w.Value<std::uint64_t>(state.volumes.size());
-  for (const auto& [key, totals] : state.volumes) {
-    w.Value(key);
-    w.Value(totals.ordered_minor);
-    w.Value(totals.authorized_minor);
-    w.Value(totals.fees_minor);
-    w.Value(totals.withdrawn_minor);
   }
 }
 

@@ -40,7 +40,7 @@ namespace ledger::domain {
 inline constexpr char kSnapshotMagic[4] = {'L', 'G', 'D', 'S'};
 /// Bump when any raw record (IdTable::Slot) or section changes.
 /// 2: the id table in 64 shards. 3: no orders or transactions; withdrawals' ids alone.
-/// 4: the organizations' volume totals.
+/// 4: every ledger account's balance (customer funds, fees, bank accounts).
 inline constexpr std::uint32_t kSnapshotFormatVersion = 4;
 
 /// A copy of `state` without its hot orders, to write on another thread while `state` goes on

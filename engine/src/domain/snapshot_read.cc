@@ -162,11 +162,13 @@ void ReadDirectory(Reader& r, State* state) {
     p.organization = r.Value<std::uint32_t>();
     p.environment = static_cast<schema::Environment>(r.Value<std::uint8_t>());
     p.version = r.Value<std::uint32_t>();
-    for (std::uint64_t b = r.Count(6); b > 0 && r.ok(); --b) {
+    for (std::uint64_t b = r.Count(14); b > 0 && r.ok(); --b) {
       std::string id = r.Text();
-      auto currency = r.Value<std::uint16_t>();
-      r.Expect(currency < CurrencyCount());
-      p.bank_accounts.emplace(std::move(id), currency);
+      BankAccountState account;
+      account.currency = r.Value<std::uint16_t>();
+      account.balance_minor = r.Value<std::int64_t>();
+      r.Expect(account.currency < CurrencyCount());
+      p.bank_accounts.emplace(std::move(id), account);
     }
     r.Expect(p.organization < state->organizations.size());
   }
@@ -215,23 +217,15 @@ void ReadPayments(Reader& r, State* state) {
     d.bank_account_id = r.Text();
     r.Expect(d.platform < state->platforms.size() && d.currency < CurrencyCount());
   }
-  for (std::uint64_t n = r.Count(28); n > 0 && r.ok(); --n) {
+  for (std::uint64_t n = r.Count(44); n > 0 && r.ok(); --n) {
     auto key = r.Value<std::uint64_t>();
     WalletState wallet;
     wallet.balance_minor = r.Value<std::int64_t>();
     wallet.in_transit_minor = r.Value<std::int64_t>();
+    wallet.customer_funds_minor = r.Value<std::int64_t>();
+    wallet.fees_minor = r.Value<std::int64_t>();
     wallet.version = r.Value<std::uint32_t>();
     state->wallets.emplace(key, wallet);
-  }
-  for (std::uint64_t n = r.Count(40); n > 0 && r.ok(); --n) {
-    auto key = r.Value<std::uint64_t>();
-    VolumeTotals totals;
-    totals.ordered_minor = r.Value<std::int64_t>();
-    totals.authorized_minor = r.Value<std::int64_t>();
-    totals.fees_minor = r.Value<std::int64_t>();
-    totals.withdrawn_minor = r.Value<std::int64_t>();
-    r.Expect((key >> 16) < state->organizations.size() && (key & 0xffff) < CurrencyCount());
-    state->volumes.emplace(key, totals);
   }
 }
 

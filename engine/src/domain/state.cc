@@ -12,11 +12,6 @@ const typename Vector::value_type* FindIn(const Vector& items, const Index& inde
   return it == index.end() ? nullptr : &items[it->second];
 }
 
-/// Indexed by VolumeKind.
-constexpr std::int64_t VolumeTotals::*kVolumeFields[] = {
-    &VolumeTotals::ordered_minor, &VolumeTotals::authorized_minor, &VolumeTotals::fees_minor,
-    &VolumeTotals::withdrawn_minor};
-
 }  // namespace
 
 std::string_view TransactionStatusName(TransactionStatus status) {
@@ -95,37 +90,28 @@ const WalletState* State::FindWallet(std::uint32_t platform, std::uint16_t curre
   return it == wallets.end() ? nullptr : &it->second;
 }
 
-const VolumeTotals* State::FindVolume(std::uint32_t organization, std::uint16_t currency) const {
-  auto it = volumes.find(VolumeKey(organization, currency));
-  return it == volumes.end() ? nullptr : &it->second;
-}
-
-std::int64_t& VolumeOf(VolumeTotals& totals, VolumeKind kind) {
-  return totals.*kVolumeFields[static_cast<std::size_t>(kind)];
-}
-
-std::int64_t VolumeOf(const VolumeTotals& totals, VolumeKind kind) {
-  return totals.*kVolumeFields[static_cast<std::size_t>(kind)];
-}
-
-std::optional<VolumeKind> VolumeKindOf(schema::OperationKind kind) {
-  if (kind == schema::OperationKind::Authorization) return VolumeKind::kAuthorized;
-  if (kind == schema::OperationKind::Fee) return VolumeKind::kFees;
-  return std::nullopt;
-}
-
-std::string_view VolumeKindName(VolumeKind kind) {
-  switch (kind) {
-    case VolumeKind::kOrdered:
-      return "orders";
-    case VolumeKind::kAuthorized:
-      return "authorizations";
-    case VolumeKind::kFees:
-      return "fees";
-    case VolumeKind::kWithdrawn:
+std::int64_t State::BalanceOf(std::uint32_t platform, std::uint16_t currency,
+                              const AccountRef& account) const {
+  if (account.kind == AccountKind::kBank) {
+    const auto& accounts = platforms[platform].bank_accounts;
+    auto it = accounts.find(account.bank_account);
+    return it == accounts.end() ? 0 : it->second.balance_minor;
+  }
+  const WalletState* wallet = FindWallet(platform, currency);
+  if (wallet == nullptr) return 0;
+  switch (account.kind) {
+    case AccountKind::kWallet:
+      return wallet->balance_minor;
+    case AccountKind::kPayoutsInTransit:
+      return wallet->in_transit_minor;
+    case AccountKind::kCustomerFunds:
+      return wallet->customer_funds_minor;
+    case AccountKind::kFees:
+      return wallet->fees_minor;
+    case AccountKind::kBank:
       break;
   }
-  return "withdrawals";
+  return 0;
 }
 
 const RoleGrant* State::FindGrant(const OrganizationState& organization,

@@ -18,7 +18,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +26,7 @@
 #include "domain/chunked_vector.h"
 #include "domain/id_table.h"
 #include "ledger/engine/domain/permissions.h"
+#include "ledger/engine/domain/postings.h"
 #include "ledger/engine/types.h"
 #include "ledger/schema/common_generated.h"
 
@@ -52,13 +52,19 @@ struct OrganizationState {
   std::uint32_t organization_admins = 0;
 };
 
+struct BankAccountState {
+  std::uint16_t currency = 0;
+  /// The bank account's ledger balance: withdrawals settled to it (postings.h).
+  std::int64_t balance_minor = 0;
+};
+
 struct PlatformState {
   std::string id;
   std::uint32_t organization = 0;
   schema::Environment environment = schema::Environment::Unspecified;
   std::uint32_t version = 0;
-  /// bank account id → currency index.
-  StringMap<std::uint16_t> bank_accounts;
+  /// bank account id → its currency and balance.
+  StringMap<BankAccountState> bank_accounts;
 };
 
 struct UserState {
@@ -135,38 +141,20 @@ struct WithdrawalState {
   std::string bank_account_id;
 };
 
+/// A platform's ledger accounts in one currency (postings.h), but its bank accounts.
 struct WalletState {
   /// The wallet account's balance: the available balance. Negative only through facts
   /// (chargebacks, fees).
   std::int64_t balance_minor = 0;
-  /// Withdrawals requested, neither settled nor failed.
+  /// Withdrawals requested, neither settled nor failed: payouts in transit.
   std::int64_t in_transit_minor = 0;
+  /// Customer funds: minus what was captured, plus what went back (refunds, chargebacks).
+  std::int64_t customer_funds_minor = 0;
+  /// Fees charged.
+  std::int64_t fees_minor = 0;
   /// Version of the wallet stream (withdrawal events only).
   std::uint32_t version = 0;
 };
-
-/// What an organization recorded in one currency, all time, that the views sum: every total,
-/// balance and figure they keep (per order, platform, organization, day and ledger account) is
-/// a sum of these amounts, or of captures, refunds and chargebacks, which the transactions'
-/// invariants bound by the authorizations (captured <= authorized, reversed <= captured).
-/// Decide keeps each total within int64 (kBalanceWouldOverflow), so no such sum can leave it.
-struct VolumeTotals {
-  /// Orders created.
-  std::int64_t ordered_minor = 0;
-  /// Succeeded authorizations and fees.
-  std::int64_t authorized_minor = 0;
-  std::int64_t fees_minor = 0;
-  /// Withdrawals requested.
-  std::int64_t withdrawn_minor = 0;
-};
-
-enum class VolumeKind : std::uint8_t { kOrdered, kAuthorized, kFees, kWithdrawn };
-
-std::int64_t& VolumeOf(VolumeTotals& totals, VolumeKind kind);
-std::int64_t VolumeOf(const VolumeTotals& totals, VolumeKind kind);
-std::string_view VolumeKindName(VolumeKind kind);
-/// The total a succeeded operation of this kind adds to, if any.
-std::optional<VolumeKind> VolumeKindOf(schema::OperationKind kind);
 
 std::string_view TransactionStatusName(TransactionStatus status);
 std::string_view WithdrawalStatusName(WithdrawalStatus status);
@@ -209,8 +197,6 @@ struct State {
   std::vector<WithdrawalState> withdrawals;
   /// WalletKey(platform, currency) → wallet.
   std::unordered_map<std::uint64_t, WalletState> wallets;
-  /// VolumeKey(organization, currency) → what the organization recorded in that currency.
-  std::unordered_map<std::uint64_t, VolumeTotals> volumes;
 
   /// The last log sequence applied (0: none).
   SequenceNumber applied_through;
@@ -230,8 +216,10 @@ struct State {
                                         std::string_view withdrawal_id) const;
   /// The wallet, or nullptr when nothing ever touched it (its balance is then 0).
   const WalletState* FindWallet(std::uint32_t platform, std::uint16_t currency) const;
-  /// The organization's totals in the currency, or nullptr when it recorded none.
-  const VolumeTotals* FindVolume(std::uint32_t organization, std::uint16_t currency) const;
+  /// The balance of a ledger account of the platform (index `platform`) in `currency`; 0 for
+  /// one nothing touched yet.
+  std::int64_t BalanceOf(std::uint32_t platform, std::uint16_t currency,
+                         const AccountRef& account) const;
   /// The user's grant in the organization, or nullptr.
   const RoleGrant* FindGrant(const OrganizationState& organization, std::string_view user_id) const;
 
@@ -240,10 +228,6 @@ struct State {
 
 inline std::uint64_t WalletKey(std::uint32_t platform, std::uint16_t currency) {
   return (static_cast<std::uint64_t>(platform) << 16) | currency;
-}
-
-inline std::uint64_t VolumeKey(std::uint32_t organization, std::uint16_t currency) {
-  return (static_cast<std::uint64_t>(organization) << 16) | currency;
 }
 
 }  // namespace ledger::domain

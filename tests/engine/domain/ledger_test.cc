@@ -211,38 +211,39 @@ TEST_F(LedgerTest, OperationIdsStayTakenAcrossSnapshotsAndReopen) {
   EXPECT_EQ(recorded->front().envelope().claim()->string_view(), "op/shop/o2-c");
 }
 
-// The organization's volume totals (state.h) come back whole from a snapshot and from a
-// replay, and an order loaded back from its stream is not counted a second time.
-TEST_F(LedgerTest, VolumeTotalsSurviveSnapshotsReplaysAndReloadedOrders) {
+// Every ledger account's balance (here the fees account) comes back whole from a snapshot and
+// from a replay, and an order loaded back from its stream does not post a second time.
+TEST_F(LedgerTest, AccountBalancesSurviveSnapshotsReplaysAndReloadedOrders) {
   hot_orders_max_ = 1;
   Reopen();
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-  Run({As(kKey, domain::CreateOrder{"shop", "big", kMax - 10, "EUR", "checkout", ""}),
-       As(kKey, domain::CreateTransaction{"shop", "big", "big-t", 5, ""}),
-       As(kKey, Operation("big", "big-t", "big-a", OperationKind::Authorization, 5))});
-  for (const char* order : {"o2", "o3", "o4"}) {
-    Run({As(kKey, domain::CreateOrder{"shop", order, 1, "USD", "checkout", ""})});
-  }
-  const auto order_code = [&](const std::string& id, std::int64_t amount) {
+  Run({As(kKey, domain::CreateOrder{"shop", "big", kMax, "EUR", "checkout", ""}),
+       As(kKey, domain::CreateTransaction{"shop", "big", "big-t", kMax, ""}),
+       As(kKey, Operation("big", "big-t", "big-f1", OperationKind::Fee, kMax - 20))});
+  Run({As(kKey, domain::CreateOrder{"shop", "small", 100, "EUR", "checkout", ""}),
+       As(kKey, domain::CreateTransaction{"shop", "small", "small-t", 100, ""})});
+  const auto fee_code = [&](const std::string& order, const std::string& id, std::int64_t amount) {
     auto results =
-        Run({As(kKey, domain::CreateOrder{"shop", id, amount, "EUR", "checkout", ""})}, false);
+        Run({As(kKey, Operation(order, order + "-t", id, OperationKind::Fee, amount))}, false);
     return results.size() == 1 ? results[0].code : ResultCode::kAccepted;
   };
-  // "big" left memory; loading it back for its next operation must not count it again.
-  Run({As(kKey, Operation("big", "big-t", "big-c", OperationKind::Capture, 5))});
+  // "big" left memory; loading it back for this fee must not post its first fee again.
+  EXPECT_EQ(fee_code("big", "big-f2", 5), ResultCode::kAccepted);
   EXPECT_GT(ledger_->Stats().orders_loaded, 0u);
-  EXPECT_EQ(order_code("e1", 11), ResultCode::kBalanceWouldOverflow);
-  EXPECT_EQ(order_code("e1", 4), ResultCode::kAccepted);
+  // The fees account holds kMax - 15: the transaction has room, the account does not.
+  EXPECT_EQ(fee_code("small", "f1", 16), ResultCode::kBalanceWouldOverflow);
+  EXPECT_EQ(fee_code("small", "f1", 5), ResultCode::kAccepted);
   ASSERT_TRUE(ledger_->WriteSnapshot().ok());
   Reopen();
   EXPECT_EQ(ledger_->Stats().replayed_on_open, 0u);
-  EXPECT_EQ(order_code("e2", 7), ResultCode::kBalanceWouldOverflow);
-  EXPECT_EQ(order_code("e2", 6), ResultCode::kAccepted);
+  EXPECT_EQ(fee_code("small", "f2", 11), ResultCode::kBalanceWouldOverflow);
+  EXPECT_EQ(fee_code("small", "f2", 6), ResultCode::kAccepted);
   ledger_.reset();  // Closing writes a snapshot: remove it, so the next open replays.
   std::filesystem::remove(SnapshotPath());
   Reopen();
   EXPECT_GT(ledger_->Stats().replayed_on_open, 0u);
-  EXPECT_EQ(order_code("e3", 1), ResultCode::kBalanceWouldOverflow);
+  EXPECT_EQ(fee_code("small", "f3", 5), ResultCode::kBalanceWouldOverflow);
+  EXPECT_EQ(fee_code("small", "f3", 4), ResultCode::kAccepted);
 }
 
 // Past LedgerOptions::hot_orders_max, orders whose events are durable leave memory; a command
