@@ -189,6 +189,12 @@ void HandleQuery(const RequestContext& context, const p::Query& query, const Res
   }
   const domain::Principal& principal = context.identity.principal;
   if (principal.kind == domain::PrincipalKind::kApiKey && IsOrganizationWide(query.kind())) {
+    // Another organization reads as missing, as everywhere; the key's own is forbidden.
+    const std::string organization = Text(query.organization_id());
+    if (!organization.empty() && organization != principal.organization) {
+      return responder.Fail(p::ErrorCode::NotFound,
+                            fmt::format("no organization or platform '{}' here", organization));
+    }
     return responder.Fail(p::ErrorCode::Forbidden,
                           fmt::format("{} sees its own platform only; organization-wide views "
                                       "are read by users",

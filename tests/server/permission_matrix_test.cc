@@ -271,6 +271,9 @@ TEST_F(MatrixTest, AnApiKeyReadsNoOrganizationWideView) {
   EXPECT_EQ(Query(*key, p::QueryKind::OrganizationSummary, {"acme", ""}), p::ErrorCode::Forbidden);
   EXPECT_EQ(Query(*key, p::QueryKind::OrganizationSummary, {"", ""}), p::ErrorCode::Forbidden);
   EXPECT_EQ(Query(*key, p::QueryKind::TrialBalance, {"acme", ""}), p::ErrorCode::Forbidden);
+  // Another organization's reads as missing, as it does for every view.
+  EXPECT_EQ(Query(*key, p::QueryKind::TrialBalance, {"globex", ""}), p::ErrorCode::NotFound);
+  EXPECT_EQ(Query(*key, p::QueryKind::OrganizationSummary, {"globex", ""}), p::ErrorCode::NotFound);
 }
 
 }  // namespace
