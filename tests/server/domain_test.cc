@@ -106,10 +106,14 @@ TEST_F(DomainTest, SumsNearTheInt64BoundNeitherWrapNorStopTheViews) {
                           op(order, order + "-a", schema::OperationKind::Authorization, amount),
                           op(order, order + "-c", schema::OperationKind::Capture, amount)});
   };
-  auto figures = [&] {
-    auto summary = Query(*admin, p::QueryKind::PlatformSummary, "acme", "acme-sbx");
-    EXPECT_TRUE(summary.ok()) << summary.error().ToString();
-    return summary.body<p::PlatformSummary>()->currencies()->Get(0);
+  // The reply owns the figures: keep it while reading them.
+  auto summary = [&] {
+    auto reply = Query(*admin, p::QueryKind::PlatformSummary, "acme", "acme-sbx");
+    EXPECT_TRUE(reply.ok()) << reply.error().ToString();
+    return reply;
+  };
+  auto figures = [](const c::Reply& reply) {
+    return reply.body<p::PlatformSummary>()->currencies()->Get(0);
   };
   const std::vector<p::ErrorCode> all_ok(3, p::ErrorCode::Ok);
   // Two open orders: kMax + 2 open for a moment, then "big" is paid and 2 stay open.
@@ -117,12 +121,14 @@ TEST_F(DomainTest, SumsNearTheInt64BoundNeitherWrapNorStopTheViews) {
                            c::CreateOrder("acme-sbx", "more", 2, "EUR", "checkout", "r")}),
             std::vector<p::ErrorCode>(2, p::ErrorCode::Ok));
   EXPECT_EQ(pay("big", kMax), all_ok);
-  EXPECT_EQ(figures()->orders_by_status()->Get(0)->amount_minor(), 2);
+  const c::Reply paid = summary();
+  EXPECT_EQ(figures(paid)->orders_by_status()->Get(0)->amount_minor(), 2);
   // Refunded whole: every balance back to 0, but captures of all time stay kMax.
   EXPECT_EQ(ExecuteOne(*admin, op("big", "big-r", schema::OperationKind::Refund, kMax)),
             p::ErrorCode::Ok);
   EXPECT_EQ(pay("more", 2), all_ok);
-  const auto* after = figures();
+  const c::Reply refunded = summary();
+  const auto* after = figures(refunded);
   EXPECT_EQ(after->captured_minor(), kMax) << "kMax + 2 captured in all: held at the bound";
   EXPECT_EQ(after->refunded_minor(), kMax);
   EXPECT_EQ(after->available_minor(), 2);
