@@ -37,18 +37,7 @@ std::uint32_t Push(std::size_t size) {
 /// The balance a posting's leg changes.
 std::int64_t& BalanceSlot(State& state, WalletState& wallet, std::uint32_t platform,
                           const AccountRef& account) {
-  switch (account.kind) {
-    case AccountKind::kWallet:
-      return wallet.balance_minor;
-    case AccountKind::kPayoutsInTransit:
-      return wallet.in_transit_minor;
-    case AccountKind::kCustomerFunds:
-      return wallet.customer_funds_minor;
-    case AccountKind::kFees:
-      return wallet.fees_minor;
-    case AccountKind::kBank:
-      break;
-  }
+  if (account.kind != AccountKind::kBank) return wallet.*WalletBalanceField(account.kind);
   auto& accounts = state.platforms[platform].bank_accounts;
   auto it = accounts.find(account.bank_account);
   LEDGER_CHECK(it != accounts.end());

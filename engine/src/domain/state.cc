@@ -90,6 +90,23 @@ const WalletState* State::FindWallet(std::uint32_t platform, std::uint16_t curre
   return it == wallets.end() ? nullptr : &it->second;
 }
 
+std::int64_t WalletState::*WalletBalanceField(AccountKind kind) {
+  switch (kind) {
+    case AccountKind::kWallet:
+      return &WalletState::balance_minor;
+    case AccountKind::kPayoutsInTransit:
+      return &WalletState::in_transit_minor;
+    case AccountKind::kCustomerFunds:
+      return &WalletState::customer_funds_minor;
+    case AccountKind::kFees:
+      return &WalletState::fees_minor;
+    case AccountKind::kBank:
+      break;
+  }
+  LEDGER_CHECK(false);
+  return nullptr;
+}
+
 std::int64_t State::BalanceOf(std::uint32_t platform, std::uint16_t currency,
                               const AccountRef& account) const {
   if (account.kind == AccountKind::kBank) {
@@ -98,20 +115,7 @@ std::int64_t State::BalanceOf(std::uint32_t platform, std::uint16_t currency,
     return it == accounts.end() ? 0 : it->second.balance_minor;
   }
   const WalletState* wallet = FindWallet(platform, currency);
-  if (wallet == nullptr) return 0;
-  switch (account.kind) {
-    case AccountKind::kWallet:
-      return wallet->balance_minor;
-    case AccountKind::kPayoutsInTransit:
-      return wallet->in_transit_minor;
-    case AccountKind::kCustomerFunds:
-      return wallet->customer_funds_minor;
-    case AccountKind::kFees:
-      return wallet->fees_minor;
-    case AccountKind::kBank:
-      break;
-  }
-  return 0;
+  return wallet == nullptr ? 0 : wallet->*WalletBalanceField(account.kind);
 }
 
 const RoleGrant* State::FindGrant(const OrganizationState& organization,

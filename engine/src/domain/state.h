@@ -156,6 +156,10 @@ struct WalletState {
   std::uint32_t version = 0;
 };
 
+/// The field of a WalletState that holds the balance of an account of `kind`.
+/// REQUIRES: kind is not kBank (bank accounts keep theirs in BankAccountState).
+std::int64_t WalletState::*WalletBalanceField(AccountKind kind);
+
 std::string_view TransactionStatusName(TransactionStatus status);
 std::string_view WithdrawalStatusName(WithdrawalStatus status);
 
