@@ -33,7 +33,6 @@ std::uint32_t Push(std::size_t size) {
   return static_cast<std::uint32_t>(size);
 }
 
-/// Moves the event's postings through the wallet state of (platform, currency).
 /// The balance a posting's leg changes.
 std::int64_t& BalanceSlot(State& state, WalletState& wallet, std::uint32_t platform,
                           const AccountRef& account) {
@@ -44,6 +43,7 @@ std::int64_t& BalanceSlot(State& state, WalletState& wallet, std::uint32_t platf
   return it->second.balance_minor;
 }
 
+/// Moves the event's postings through the ledger accounts of (platform, currency).
 void ApplyPostings(State& state, const Event& event, std::uint32_t platform,
                    std::uint16_t currency) {
   WalletState& wallet = state.wallets[WalletKey(platform, currency)];
