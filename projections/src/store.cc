@@ -185,8 +185,8 @@ Status WaitForQuery(const ViewStore& store, std::span<const ProjectionId> ids,
     }
   }
   return Status(StatusCode::kTimedOut,
-                fmt::format("the views have not reached sequence {} within {} ms ({})",
-                            min_sequence.value, bounded.count(), behind));
+                fmt::format("the views have not reached sequence {} in time ({})",
+                            min_sequence.value, behind));
 }
 
 std::string PrefixEnd(std::string_view prefix) {

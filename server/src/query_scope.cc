@@ -44,8 +44,8 @@ projections::QueryOptions Freshness(std::uint64_t min_sequence, std::uint32_t wa
 }
 
 std::string NotReachedMessage(const projections::QueryOptions& freshness) {
-  return fmt::format("the views have not reached sequence {} within {} ms",
-                     freshness.min_sequence.value, freshness.wait.count());
+  return fmt::format("the views have not reached sequence {} in time",
+                     freshness.min_sequence.value);
 }
 
 }  // namespace ledger::server
