@@ -141,8 +141,20 @@ void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
   auto audited_hash = std::make_shared<std::string>();
   auto* verify = app.add_subcommand("verify", "walk the hash chain and print the head digest");
   verify->add_option("--from-sequence", *audited_sequence, "an audited point's sequence");
-  verify->add_option("--from-hash", *audited_hash, "that event's hash (64 hex digits)");
+  verify->add_option("--from-hash", *audited_hash, "that event's hash (64 hex digits)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return text.size() == 64 &&
+                           text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos
+                       ? std::string()
+                       : "a hash is 64 hexadecimal digits";
+          },
+          "HASH"));
   verify->callback([&ctl, audited_sequence, audited_hash] {
+    // An audited point is a sequence and its hash: one without the other is a usage error.
+    if ((*audited_sequence == 0) != audited_hash->empty()) {
+      throw CLI::ValidationError("--from-sequence and --from-hash go together");
+    }
     ctl.action = [audited_sequence, audited_hash](Ctl& c) {
       std::vector<std::uint8_t> hash;
       for (std::size_t i = 0; i + 1 < audited_hash->size(); i += 2) {

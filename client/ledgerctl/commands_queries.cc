@@ -1,9 +1,14 @@
 #include "commands_queries.h"
 
+#include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <future>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 namespace ledger::ctl {
 namespace {
@@ -18,21 +23,66 @@ struct QueryOptions {
   std::uint32_t limit = 0, wait_ms = 2000;
 };
 
-/// Microseconds since the epoch from "2025-11-21", "2025-11-21T13:00:00Z" or a number.
-std::int64_t ParseTime(const std::string& text) {
+/// Microseconds since the epoch from "2025-11-21", "2025-11-21T13:00:00Z",
+/// "2025-11-21T13:00:00.123456Z" (as ledgerctl prints times) or a number of microseconds;
+/// nullopt for anything else. Empty is 0: not given.
+std::optional<std::int64_t> ParseTime(const std::string& text) {
   if (text.empty()) return 0;
-  if (text.find('-') == std::string::npos) return std::stoll(text);
+  if (text.find_first_not_of("0123456789", text[0] == '-' ? 1 : 0) == std::string::npos) {
+    std::int64_t micros = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), micros);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return micros;
+  }
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &year, &month, &day, &consumed) != 3) {
+    return std::nullopt;
+  }
+  std::string_view rest = std::string_view(text).substr(static_cast<std::size_t>(consumed));
+  std::int64_t fraction_us = 0;
+  if (!rest.empty()) {
+    int time_consumed = 0;
+    if (std::sscanf(rest.data(), "T%2d:%2d:%2d%n", &hour, &minute, &second, &time_consumed) != 3) {
+      return std::nullopt;
+    }
+    rest.remove_prefix(static_cast<std::size_t>(time_consumed));
+    if (!rest.empty() && rest.front() == '.') {
+      rest.remove_prefix(1);
+      std::size_t digits = 0;
+      while (digits < rest.size() && digits < 6 && rest[digits] >= '0' && rest[digits] <= '9') {
+        fraction_us = fraction_us * 10 + (rest[digits] - '0');
+        ++digits;
+      }
+      if (digits == 0) return std::nullopt;
+      for (std::size_t i = digits; i < 6; ++i) fraction_us *= 10;
+      rest.remove_prefix(digits);
+    }
+    if (rest == "Z") rest = {};
+    if (!rest.empty()) return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
   std::tm tm{};
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &year, &month, &day, &hour, &minute, &second);
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
   tm.tm_mday = day;
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000 + fraction_us;
 }
+
+/// Refuses, as a usage error, a time ParseTime cannot read.
+const CLI::Validator kTimeText(
+    [](std::string& text) {
+      return ParseTime(text).has_value()
+                 ? std::string()
+                 : "'" + text +
+                       "' is not a date (2025-11-21), a UTC time "
+                       "(2025-11-21T13:00:00.123456Z) or microseconds since the epoch";
+    },
+    "TIME");
 
 client::BodyBuilder QueryBody(p::QueryKind kind, const QueryOptions& o, schema::Environment env) {
   return [kind, o, env](flatbuffers::FlatBufferBuilder& b) {
@@ -54,9 +104,9 @@ client::BodyBuilder QueryBody(p::QueryKind kind, const QueryOptions& o, schema::
     q.add_actor(actor);
     q.add_user_id(user);
     q.add_cursor(cursor);
-    q.add_from_us(ParseTime(o.from));
-    q.add_to_us(ParseTime(o.to));
-    q.add_at_time_us(ParseTime(o.at_time));
+    q.add_from_us(ParseTime(o.from).value_or(0));
+    q.add_to_us(ParseTime(o.to).value_or(0));
+    q.add_at_time_us(ParseTime(o.at_time).value_or(0));
     q.add_at_sequence(o.at_sequence);
     q.add_limit(o.limit);
     q.add_min_sequence(o.min_sequence);
@@ -247,10 +297,10 @@ void AddQueryCommands(CLI::App& app, Ctl& ctl) {
     sub->add_option("--currency", o->currency, "ISO 4217 code");
     sub->add_option("--actor", o->actor, "root, user:<id> or key:<id>");
     sub->add_option("--user", o->user, "user id");
-    sub->add_option("--from", o->from, "from this date, time or µs");
-    sub->add_option("--to", o->to, "until this date, time or µs (excluded)");
+    sub->add_option("--from", o->from, "from this date, time or µs")->check(kTimeText);
+    sub->add_option("--to", o->to, "until this date, time or µs (excluded)")->check(kTimeText);
     sub->add_option("--at-sequence", o->at_sequence, "balance as of this sequence");
-    sub->add_option("--at-time", o->at_time, "balance as of this time");
+    sub->add_option("--at-time", o->at_time, "balance as of this time")->check(kTimeText);
     sub->add_option("--cursor", o->cursor, "continue a list where the last page ended");
     sub->add_option("--limit", o->limit, "rows per page");
     sub->add_option("--min-sequence", o->min_sequence, "wait until the views include this");

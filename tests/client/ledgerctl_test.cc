@@ -183,6 +183,48 @@ TEST_F(LedgerctlTest, TheCommandLineBeatsTheEnvironment) {
   std::remove(file.c_str());
 }
 
+// Times are read to the microsecond, as ledgerctl prints them; anything else is a usage error.
+TEST_F(LedgerctlTest, TimesAreReadToTheMicrosecond) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
+            0);
+  for (const char* command :
+       {"order create --platform shop --id o-1 --amount 700 --currency EUR",
+        "transaction create --platform shop --order o-1 --id t-1 --amount 700",
+        "operation record --platform shop --order o-1 --transaction t-1 --id a-1 "
+        "--kind authorization --amount 700",
+        "operation record --platform shop --order o-1 --transaction t-1 --id c-1 "
+        "--kind capture --amount 700"}) {
+    ASSERT_EQ(Ctl(command).exit_code, 0) << command;
+  }
+  auto log = Json("read log --from 6 --count 1");
+  ASSERT_EQ(log["events"].size(), 1u);
+  const std::string captured_at = log["events"][0]["recorded_at"];  // "...:SS.ffffffZ"
+  ASSERT_EQ(captured_at.size(), 27u) << captured_at;
+  auto balance_at = [&](const std::string& time) {
+    return Json(
+        "--env sandbox query balance --org acme --platform shop --account wallet:shop "
+        "--currency EUR --min-sequence 6 --at-time " +
+        time);
+  };
+  EXPECT_EQ(balance_at(captured_at)["balance_minor"], 700) << captured_at;
+  // One microsecond earlier the capture is not there yet.
+  std::string before = captured_at;
+  std::size_t digit = before.size() - 2;  // The last digit of the fraction.
+  while (before[digit] == '0') before[digit--] = '9';
+  --before[digit];
+  EXPECT_NE(balance_at(before)["balance_minor"], 700) << before;
+
+  for (const char* bad : {"garbage", "2026-13-01", "2026-11-22T10:00:00.Z", "2026-11-22X"}) {
+    EXPECT_EQ(Ctl(std::string("--env sandbox query daily --org acme --from ") + bad).exit_code, 2)
+        << bad;
+  }
+  EXPECT_EQ(Ctl("verify --from-sequence 3 --from-hash zz").exit_code, 2);
+  EXPECT_EQ(Ctl("verify --from-sequence 3").exit_code, 2);
+  const std::string not_hex(63, 'a');
+  EXPECT_EQ(Ctl("verify --from-sequence 3 --from-hash " + not_hex + "g").exit_code, 2);
+}
+
 TEST_F(LedgerctlTest, ExportsGoToAFile) {
   ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
   ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
