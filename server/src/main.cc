@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <thread>
@@ -162,7 +163,19 @@ int Serve(const server::ResolvedConfig& resolved) {
   (*started)->Stop();
   started->reset();
   projector->reset();  // Stops after the batch being applied; views stay consistent.
-  opened->reset();     // Waits for queued commands, writes a snapshot, closes the log.
+  if ((*opened)->log().Stats().writes_refused) {
+    // After a storage failure, closing RocksDB closes a write-ahead log file whose last write
+    // failed, and Debian's RocksDB build aborts on that assertion. Everything acknowledged is
+    // on disk already: leave the files as a crash would, for the next start to recover.
+    log.warn(
+        "the log refused writes after a storage failure: its files are left for the next "
+        "start to recover (everything acknowledged is on disk); ledgerd stopped");
+    log.flush();
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
+  opened->reset();  // Waits for queued commands, writes a snapshot, closes the log.
   log.info("ledgerd stopped cleanly");
   return 0;
 }
@@ -201,7 +214,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
   }
-  if (init->parsed()) return Init(init_data);
+  if (init->parsed()) {
+    // `ledgerd --data DIR init` and LEDGER_DATA name the directory as they do for a start.
+    if (init->get_option("--data")->count() == 0) {
+      if (options["data"]->count() > 0) {
+        init_data = values["data"];
+      } else if (const char* data = std::getenv("LEDGER_DATA"); data != nullptr && *data != 0) {
+        init_data = data;
+      }
+    }
+    return Init(init_data);
+  }
 
   std::map<std::string, std::string> flags;
   for (const auto& [name, option] : options) {

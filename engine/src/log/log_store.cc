@@ -164,7 +164,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(const LogOptions& options, WalR
   } else if (GetBigEndian32(version.data()) != kFormatVersion) {
     return Status::Corruption(fmt::format(
         "the log at {} has format version {}; this build reads format version {} only (see "
-        "docs/log.md, Storage format)",
+        "docs/log.md, Storage layout)",
         options.path, GetBigEndian32(version.data()), kFormatVersion));
   }
   return store;
