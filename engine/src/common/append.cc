@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "ledger/engine/log.h"
+#include "ledger/limits.h"
 
 namespace ledger {
 
@@ -100,6 +101,14 @@ Fingerprint FingerprintOf(const AppendRequest& request) {
 std::int64_t SystemClockMicros() {
   using namespace std::chrono;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<std::string> IdempotencyKeyProblem(std::string_view key) {
+  if (key.size() <= limits::kIdempotencyKeyBytesMax && key.find('\0') == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return fmt::format("idempotency key is {} bytes; it must be at most {} bytes with no zero byte",
+                     key.size(), limits::kIdempotencyKeyBytesMax);
 }
 
 }  // namespace ledger

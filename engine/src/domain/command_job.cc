@@ -17,7 +17,6 @@
 #include "domain/ledger_impl.h"
 #include "domain/snapshot.h"
 #include "ledger/engine/domain/event_codec.h"
-#include "ledger/limits.h"
 
 namespace ledger {
 namespace {
@@ -264,12 +263,8 @@ CommandResult Ledger::Impl::ResolveKeyOfRejected(StagingBatch& batch, const Comm
 CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& request,
                                      const Fingerprint& fingerprint, bool* storage_failed) {
   // The log would refuse such a key only after the decision, as a failed append.
-  const std::string_view key = request.idempotency_key;
-  if (key.size() > limits::kIdempotencyKeyBytesMax || key.find('\0') != std::string_view::npos) {
-    return Rejected(ResultCode::kIdempotencyKeyIsMalformed,
-                    fmt::format("idempotency key is {} bytes; it must be at most {} bytes with no "
-                                "zero byte",
-                                key.size(), limits::kIdempotencyKeyBytesMax));
+  if (auto problem = IdempotencyKeyProblem(request.idempotency_key)) {
+    return Rejected(ResultCode::kIdempotencyKeyIsMalformed, std::move(*problem));
   }
   StagedClaims claims(batch);
   domain::Decision decision = domain::Decide(state, claims, request.principal, request.command);

@@ -23,11 +23,7 @@ std::optional<std::string> InvalidCommandField(const CommandHeader& header,
                                                std::span<const EventDraft> events) {
   if (events.empty()) return "a command must have at least one event";
   if (events.size() > limits::kBatchCommandsMax) return "a command has too many events";
-  if (header.idempotency_key.size() > limits::kIdempotencyKeyBytesMax ||
-      HasZeroByte(header.idempotency_key)) {
-    return fmt::format("idempotency key must be at most {} bytes with no zero byte",
-                       limits::kIdempotencyKeyBytesMax);
-  }
+  if (auto problem = IdempotencyKeyProblem(header.idempotency_key)) return problem;
   if (header.idempotency_scope.size() > limits::kStreamNameBytesMax ||
       HasZeroByte(header.idempotency_scope)) {
     return "idempotency scope is too long or has a zero byte";

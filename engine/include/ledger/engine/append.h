@@ -105,4 +105,8 @@ struct AppendResult {
 /// XXH3-128 of everything that defines an append (not the time it is recorded).
 Fingerprint FingerprintOf(const AppendRequest& request);
 
+/// Why `key` cannot be an idempotency key (longer than limits::kIdempotencyKeyBytesMax, or
+/// holding a zero byte), or nullopt when it can. The log and the domain both ask.
+std::optional<std::string> IdempotencyKeyProblem(std::string_view key);
+
 }  // namespace ledger
