@@ -239,7 +239,7 @@ int RunBench(Ctl& ctl, const BenchOptions& options) {
   client::ConnectOptions connect;
   std::string error;
   if (!ctl.MakeConnectOptions(&connect, &error)) {
-    std::cerr << "ledgerctl bench: " << error << "\n";
+    ctl.PrintUsageError(error);
     return kExitUsage;
   }
   connect.client_name = "ledgerctl-bench";

@@ -19,7 +19,7 @@ struct ExportOptions {
 
 int Export(Ctl& ctl, p::ExportKind kind, const ExportOptions& o) {
   client::Client* client = ctl.Connect();
-  if (client == nullptr) return kExitConnection;
+  if (client == nullptr) return ctl.ConnectFailureExit();
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (o.out != "-") {

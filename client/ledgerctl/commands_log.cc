@@ -64,7 +64,7 @@ void AddRead(CLI::App& app, Ctl& ctl) {
 
 int Tail(Ctl& ctl, std::uint64_t from, std::uint64_t count) {
   client::Client* client = ctl.Connect();
-  if (client == nullptr) return kExitConnection;
+  if (client == nullptr) return ctl.ConnectFailureExit();
   if (from == 0) {
     auto stats = client->Call(p::RequestBody::ReadLog,
                               [](auto& b) { return p::CreateReadLog(b, UINT64_MAX, 1).Union(); });
@@ -262,11 +262,7 @@ void AddLogCommands(CLI::App& app, Ctl& ctl) {
       if (!reply.ok()) return c.ExitCodeOf(reply);
       const auto results = ResultsOf(reply);
       if (results.size() != 1) return kExitConnection;
-      const auto* r = results.front();
-      std::cout << p::EnumNameErrorCode(r->status()) << " sequence " << r->sequence() << "\n";
-      return r->status() == p::ErrorCode::Ok || r->status() == p::ErrorCode::Duplicate
-                 ? kExitOk
-                 : kExitRejected;
+      return c.PrintResults({"append"}, results);
     };
   });
   AddRead(app, ctl);

@@ -23,11 +23,16 @@ void AddRebuild(CLI::App& projections, Ctl& ctl) {
         return p::CreateRebuildProjectionsDirect(b, &offsets).Union();
       });
       if (!reply.ok()) return c.ExitCodeOf(reply);
-      std::cout << "rebuilding:";
       const auto* rebuilt = reply.body<p::ProjectionsRebuilt>();
-      if (rebuilt != nullptr && rebuilt->names() != nullptr) {
-        for (const auto* name : *rebuilt->names()) std::cout << " " << Text(name);
+      if (rebuilt == nullptr) return kExitConnection;
+      std::vector<std::string> rebuilding;
+      for (const auto* name : Items(rebuilt->names())) rebuilding.push_back(Text(name));
+      if (c.options.json) {
+        Ctl::PrintJson({{"rebuilding", rebuilding}});
+        return kExitOk;
       }
+      std::cout << "rebuilding:";
+      for (const auto& name : rebuilding) std::cout << " " << name;
       std::cout << " (ledgerctl stats shows their lag)\n";
       return kExitOk;
     };

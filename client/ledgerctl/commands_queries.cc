@@ -247,14 +247,23 @@ void PrintQuery(p::QueryKind kind, const json& body) {
                         {"ACTOR", "actor"},
                         {"TYPE", "type"},
                         {"STREAM", "stream"}});
-    case p::QueryKind::RoleHistory:
-      return PrintRows(body.value("changes", json::array()),
-                       {{"SEQUENCE", "sequence", F::kNumber},
-                        {"RECORDED AT", "recorded_at_us", F::kTime},
-                        {"ACTOR", "actor"},
-                        {"USER", "user_id"},
-                        {"GRANTED", "granted"},
-                        {"ROLE", "role"}});
+    case p::QueryKind::RoleHistory: {
+      json changes = body.value("changes", json::array());
+      for (auto& change : changes) {
+        std::string scope;
+        for (const auto& platform : change.value("platform_ids", json::array())) {
+          scope += (scope.empty() ? "" : ",") + platform.get<std::string>();
+        }
+        change["scope"] = change.value("all_platforms", false) ? "all platforms" : scope;
+      }
+      return PrintRows(changes, {{"SEQUENCE", "sequence", F::kNumber},
+                                 {"RECORDED AT", "recorded_at_us", F::kTime},
+                                 {"ACTOR", "actor"},
+                                 {"USER", "user_id"},
+                                 {"GRANTED", "granted"},
+                                 {"ROLE", "role"},
+                                 {"SCOPE", "scope"}});
+    }
     default:
       Ctl::PrintJson(body);
   }
@@ -268,41 +277,71 @@ void AddExportCommands(CLI::App& app, Ctl& ctl);
 void AddQueryCommands(CLI::App& app, Ctl& ctl) {
   auto* query = app.add_subcommand("query", "read the views (projections)")->require_subcommand(1);
   auto o = std::make_shared<QueryOptions>();
+  // Each kind takes only the options its query reads (docs/protocol.md, QueryKind): one it
+  // would ignore is refused as a usage error instead of silently changing nothing.
+  enum Takes : unsigned {
+    kPlatform = 1 << 0,
+    kOrder = 1 << 1,
+    kStatus = 1 << 2,
+    kReference = 1 << 3,
+    kAccount = 1 << 4,
+    kActor = 1 << 5,
+    kUser = 1 << 6,
+    kRange = 1 << 7,
+    kAt = 1 << 8,
+    kPages = 1 << 9,
+  };
   struct Kind {
     const char* name;
     p::QueryKind kind;
     const char* help;
+    unsigned takes;
   };
   const Kind kinds[] = {
-      {"summary", p::QueryKind::PlatformSummary, "a platform's figures by currency"},
-      {"org-summary", p::QueryKind::OrganizationSummary, "an organization's figures"},
-      {"daily", p::QueryKind::DailyTotals, "daily totals (--from/--to dates)"},
-      {"orders", p::QueryKind::Orders, "orders, newest first (--status, --reference)"},
-      {"order", p::QueryKind::OrderDetail, "one order with its transactions and operations"},
-      {"withdrawals", p::QueryKind::Withdrawals, "withdrawals, newest first"},
-      {"journal", p::QueryKind::Journal, "the journal of postings"},
-      {"trial-balance", p::QueryKind::TrialBalance, "every account's balance; totals are zero"},
-      {"balance", p::QueryKind::AccountBalance, "an account's balance at a sequence or time"},
-      {"activity", p::QueryKind::Activity, "what an actor did"},
-      {"roles", p::QueryKind::RoleHistory, "role changes of an organization"},
+      {"summary", p::QueryKind::PlatformSummary, "a platform's figures by currency", kPlatform},
+      {"org-summary", p::QueryKind::OrganizationSummary, "an organization's figures", 0},
+      {"daily", p::QueryKind::DailyTotals, "daily totals (--from/--to dates)", kPlatform | kRange},
+      {"orders", p::QueryKind::Orders, "orders, newest first (--status, --reference)",
+       kPlatform | kStatus | kReference | kRange | kPages},
+      {"order", p::QueryKind::OrderDetail, "one order with its transactions and operations",
+       kPlatform | kOrder},
+      {"withdrawals", p::QueryKind::Withdrawals, "withdrawals, newest first",
+       kPlatform | kStatus | kRange | kPages},
+      {"journal", p::QueryKind::Journal, "the journal of postings", kPlatform | kRange | kPages},
+      {"trial-balance", p::QueryKind::TrialBalance, "every account's balance; totals are zero", 0},
+      {"balance", p::QueryKind::AccountBalance, "an account's balance at a sequence or time",
+       kPlatform | kAccount | kAt},
+      {"activity", p::QueryKind::Activity, "what an actor did, newest first", kActor | kPages},
+      {"roles", p::QueryKind::RoleHistory, "role changes of an organization (--user: one user's)",
+       kUser | kPages},
   };
   for (const Kind& k : kinds) {
     auto* sub = query->add_subcommand(k.name, k.help);
     sub->add_option("--org", o->organization, "organization id");
-    sub->add_option("--platform", o->platform, "platform id (none: the whole organization)");
-    sub->add_option("--order", o->order, "order id");
-    sub->add_option("--status", o->status, "status filter");
-    sub->add_option("--reference", o->reference, "exact reference");
-    sub->add_option("--account", o->account, "account name (wallet:<platform>...)");
-    sub->add_option("--currency", o->currency, "ISO 4217 code");
-    sub->add_option("--actor", o->actor, "root, user:<id> or key:<id>");
-    sub->add_option("--user", o->user, "user id");
-    sub->add_option("--from", o->from, "from this date, time or µs")->check(kTimeText);
-    sub->add_option("--to", o->to, "until this date, time or µs (excluded)")->check(kTimeText);
-    sub->add_option("--at-sequence", o->at_sequence, "balance as of this sequence");
-    sub->add_option("--at-time", o->at_time, "balance as of this time")->check(kTimeText);
-    sub->add_option("--cursor", o->cursor, "continue a list where the last page ended");
-    sub->add_option("--limit", o->limit, "rows per page");
+    if (k.takes & kPlatform) {
+      sub->add_option("--platform", o->platform, "platform id (none: the whole organization)");
+    }
+    if (k.takes & kOrder) sub->add_option("--order", o->order, "order id");
+    if (k.takes & kStatus) sub->add_option("--status", o->status, "status filter");
+    if (k.takes & kReference) sub->add_option("--reference", o->reference, "exact reference");
+    if (k.takes & kAccount) {
+      sub->add_option("--account", o->account, "account name (wallet:<platform>...)");
+      sub->add_option("--currency", o->currency, "ISO 4217 code");
+    }
+    if (k.takes & kActor) sub->add_option("--actor", o->actor, "root, user:<id> or key:<id>");
+    if (k.takes & kUser) sub->add_option("--user", o->user, "user id");
+    if (k.takes & kRange) {
+      sub->add_option("--from", o->from, "from this date, time or µs")->check(kTimeText);
+      sub->add_option("--to", o->to, "until this date, time or µs (excluded)")->check(kTimeText);
+    }
+    if (k.takes & kAt) {
+      sub->add_option("--at-sequence", o->at_sequence, "balance as of this sequence");
+      sub->add_option("--at-time", o->at_time, "balance as of this time")->check(kTimeText);
+    }
+    if (k.takes & kPages) {
+      sub->add_option("--cursor", o->cursor, "continue a list where the last page ended");
+      sub->add_option("--limit", o->limit, "rows per page");
+    }
     sub->add_option("--min-sequence", o->min_sequence, "wait until the views include this");
     sub->add_option("--wait-ms", o->wait_ms, "how long to wait for it (default 2000)");
     sub->callback([&ctl, o, kind = k.kind] {

@@ -1,7 +1,5 @@
 #include "ctl.h"
 
-#include <flatbuffers/minireflect.h>
-
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -9,6 +7,7 @@
 
 #include "ledger/currencies.h"
 #include "ledger/schema/protocol_generated.h"
+#include "response_json.h"
 
 namespace ledger::ctl {
 
@@ -101,7 +100,8 @@ client::Client* Ctl::Connect() {
   client::ConnectOptions connect;
   std::string error;
   if (!MakeConnectOptions(&connect, &error)) {
-    PrintError({client::ErrorKind::kConnection, p::ErrorCode::InvalidArgument, error});
+    PrintUsageError(error);
+    connect_failure_exit_ = kExitUsage;
     return nullptr;
   }
   client::ClientError failure;
@@ -122,18 +122,36 @@ client::Reply Ctl::Call(p::RequestBody type, const client::BodyBuilder& body) {
 
 int Ctl::ExitCodeOf(const client::Reply& reply) const {
   if (reply.ok()) return kExitOk;
-  return reply.error().kind == client::ErrorKind::kServer ? kExitRejected : kExitConnection;
+  const client::ClientError& error = reply.error();
+  if (client_ == nullptr) return connect_failure_exit_;
+  // A server that stops ends the connection: for the caller, like a connection lost.
+  if (error.kind == client::ErrorKind::kServer && error.code != p::ErrorCode::ShuttingDown) {
+    return kExitRejected;
+  }
+  return kExitConnection;
 }
 
 void Ctl::PrintError(const client::ClientError& error) const {
   if (error.message.empty() && error.kind == client::ErrorKind::kConnection) return;
   if (options.json) {
+    // A connection that failed on its own (refused, lost, timed out) has no code from the
+    // server: null, not "Ok".
+    nlohmann::json code = nullptr;
+    if (error.code != p::ErrorCode::Ok) code = p::EnumNameErrorCode(error.code);
     PrintJson({{"error",
                 {{"kind", error.kind == client::ErrorKind::kServer ? "server" : "connection"},
-                 {"code", p::EnumNameErrorCode(error.code)},
+                 {"code", code},
                  {"message", error.message}}}});
   } else {
     std::cerr << "ledgerctl: " << error.ToString() << "\n";
+  }
+}
+
+void Ctl::PrintUsageError(const std::string& message) const {
+  if (options.json) {
+    PrintJson({{"error", {{"kind", "usage"}, {"code", nullptr}, {"message", message}}}});
+  } else {
+    std::cerr << "ledgerctl: " << message << "\n";
   }
 }
 
@@ -164,12 +182,10 @@ void Ctl::PrintJson(const nlohmann::json& value) { std::cout << value.dump(2) <<
 
 nlohmann::json ResponseJson(const client::Reply& reply) {
   if (reply.response() == nullptr) return nlohmann::json::object();
-  flatbuffers::ToStringVisitor visitor("", true, "", false);
-  flatbuffers::IterateFlatBuffer(reinterpret_cast<const std::uint8_t*>(reply.bytes().data()),
-                                 p::ResponseTypeTable(), &visitor);
-  auto parsed = nlohmann::json::parse(visitor.s, nullptr, false);
-  if (parsed.is_discarded()) return nlohmann::json::object();
-  return parsed.contains("body") ? parsed["body"] : parsed;
+  nlohmann::json response =
+      TableJson(reinterpret_cast<const std::uint8_t*>(reply.response()), p::ResponseTypeTable());
+  const auto body = response.find("body");
+  return body == response.end() || body->is_null() ? nlohmann::json::object() : *body;
 }
 
 std::string FormatTime(std::int64_t micros) {
@@ -207,23 +223,30 @@ int Ctl::Execute(std::vector<std::pair<std::string, client::CommandBuilder>> com
     PrintError({client::ErrorKind::kConnection, p::ErrorCode::Internal, "unexpected response"});
     return kExitConnection;
   }
+  std::vector<std::string> names;
+  for (const auto& command : commands) names.push_back(command.first);
+  return PrintResults(names, results);
+}
+
+int Ctl::PrintResults(const std::vector<std::string>& names,
+                      const std::vector<const p::CommandResult*>& results) const {
   int exit_code = kExitOk;
   nlohmann::json json = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows;
-  for (std::size_t i = 0; i < results.size(); ++i) {
+  for (std::size_t i = 0; i < results.size() && i < names.size(); ++i) {
     const auto* r = results[i];
     const bool ok = r->status() == p::ErrorCode::Ok || r->status() == p::ErrorCode::Duplicate;
     if (!ok) exit_code = kExitRejected;
     std::string code = r->code_name() ? Text(r->code_name()) : "accepted";
     if (r->status() == p::ErrorCode::Duplicate) code = "duplicate";
     std::string message = Text(r->message());
-    json.push_back({{"command", commands[i].first},
+    json.push_back({{"command", names[i]},
                     {"status", p::EnumNameErrorCode(r->status())},
                     {"code", code},
                     {"sequence", r->sequence()},
                     {"stream_version", r->stream_version()},
                     {"message", message}});
-    rows.push_back({commands[i].first, p::EnumNameErrorCode(r->status()), code,
+    rows.push_back({names[i], p::EnumNameErrorCode(r->status()), code,
                     ok ? std::to_string(r->sequence()) : "",
                     ok ? std::to_string(r->stream_version()) : "", message});
   }

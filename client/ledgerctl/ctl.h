@@ -2,7 +2,8 @@
 // (human-readable tables or --json), and the exit codes.
 //
 // Exit codes: 0 done; 1 the server refused (a request error, or a command rejected);
-// 2 usage error; 3 no connection (unreachable, authentication failed, connection lost).
+// 2 usage error; 3 no connection (unreachable, authentication failed, connection lost, the
+// server stopping).
 #pragma once
 
 #include <chrono>
@@ -40,8 +41,12 @@ class Ctl {
   /// The chosen subcommand's work, set while the command line is parsed.
   std::function<int(Ctl&)> action;
 
-  /// Connects and authenticates once; on failure prints why and returns nullptr.
+  /// Connects and authenticates once; on failure prints why and returns nullptr (then
+  /// ConnectFailureExit() says with which exit code to stop).
   client::Client* Connect();
+  /// kExitUsage when the connection settings themselves are wrong (no credential, an
+  /// unreadable credential file, --server without a port), else kExitConnection.
+  int ConnectFailureExit() const { return connect_failure_exit_; }
   /// The connection options the globals describe (for programs that open several).
   bool MakeConnectOptions(client::ConnectOptions* out, std::string* error) const;
 
@@ -50,9 +55,15 @@ class Ctl {
   int ExitCodeOf(const client::Reply& reply) const;
   /// Prints a failed reply's error (stderr, or JSON on stdout with --json).
   void PrintError(const client::ClientError& error) const;
+  /// Prints a usage error found after parsing (stderr, or JSON on stdout with --json).
+  void PrintUsageError(const std::string& message) const;
 
   /// Executes a batch of commands and prints one line per result.
   int Execute(std::vector<std::pair<std::string, client::CommandBuilder>> commands);
+  /// Prints one line per result (`names[i]` names the i-th) as a table, or {"results": [...]}
+  /// with --json; kExitRejected when any was refused.
+  int PrintResults(const std::vector<std::string>& names,
+                   const std::vector<const protocol::CommandResult*>& results) const;
 
   /// Prints `rows` under `columns` as an aligned table.
   static void PrintTable(const std::vector<std::string>& columns,
@@ -61,6 +72,7 @@ class Ctl {
 
  private:
   std::unique_ptr<client::Client> client_;
+  int connect_failure_exit_ = kExitConnection;
 };
 
 /// The response as JSON (field names as in protocol.fbs), for --json and for tables.

@@ -147,7 +147,7 @@ std::unique_ptr<c::Client> ConnectAs(Ctl& ctl, p::CredentialKind kind,
 
 int RunDemo(Ctl& ctl, const DemoOptions& options) {
   c::Client* root = ctl.Connect();
-  if (root == nullptr) return kExitConnection;
+  if (root == nullptr) return ctl.ConnectFailureExit();
   auto platforms = Platforms();
   int duplicates = 0;
   if (!Run(*root, Directory(platforms), &duplicates)) return kExitRejected;
@@ -161,11 +161,19 @@ int RunDemo(Ctl& ctl, const DemoOptions& options) {
     return kExitRejected;
   }
   int orders = 0;
+  int weights = 0, weight_before = 0;
+  for (const auto& platform : platforms) weights += platform.weight;
   for (auto& platform : platforms) {
+    // Cumulative shares, so that the platforms' orders add up to --orders exactly.
+    const auto share = [&](int weight) {
+      return static_cast<int>(static_cast<std::int64_t>(options.orders) * weight / weights);
+    };
+    const int count = share(weight_before + platform.weight) - share(weight_before);
+    weight_before += platform.weight;
     auto key =
         ConnectAs(ctl, p::CredentialKind::ApiKey, keys.at(platform.id), Environment::Unspecified);
     if (!key) return kExitConnection;
-    DemoOrders made = MakeDemoOrders(platform, options.orders * platform.weight / 100);
+    DemoOrders made = MakeDemoOrders(platform, count);
     if (!Run(*key, std::move(made.creations)) || !Run(*key, std::move(made.executions))) {
       return kExitRejected;
     }

@@ -20,22 +20,25 @@ struct CtlRun {
   std::string output;
 };
 
+/// Runs a shell command line, stdout and stderr together.
+CtlRun RunShell(const std::string& command) {
+  CtlRun run;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buffer;
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) run.output += buffer.data();
+  int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
 class LedgerctlTest : public ::testing::Test {
  protected:
   /// Runs ledgerctl with the server and root credential, plus `args`.
   CtlRun Ctl(const std::string& args, const std::string& credential = "") {
-    std::string command =
-        std::string(LEDGERCTL_PATH) + " --server 127.0.0.1:" + std::to_string(server_.port()) +
-        " --credential " + (credential.empty() ? server_.root_credential() : credential) + " " +
-        args + " 2>&1";
-    CtlRun run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::array<char, 4096> buffer;
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) run.output += buffer.data();
-    int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return RunShell(std::string(LEDGERCTL_PATH) + " --server " + Address() + " --credential " +
+                    (credential.empty() ? server_.root_credential() : credential) + " " + args);
   }
+  std::string Address() const { return "127.0.0.1:" + std::to_string(server_.port()); }
   nlohmann::json Json(const std::string& args, const std::string& credential = "") {
     CtlRun run = Ctl("--json " + args, credential);
     EXPECT_EQ(run.exit_code, 0) << run.output;
@@ -58,12 +61,13 @@ TEST_F(LedgerctlTest, CommandsTablesJsonAndExitCodes) {
   EXPECT_EQ(Ctl("org create --name Missing-id").exit_code, 2);
   EXPECT_EQ(Ctl("no-such-command").exit_code, 2);
   EXPECT_EQ(Ctl("ping", "root.0000").exit_code, 3);
-  CtlRun unreachable;
-  FILE* pipe = ::popen(
-      (std::string(LEDGERCTL_PATH) + " --server 127.0.0.1:1 --credential root.x ping 2>&1").c_str(),
-      "r");
-  unreachable.exit_code = WEXITSTATUS(::pclose(pipe));
+  CtlRun unreachable = RunShell(std::string(LEDGERCTL_PATH) +
+                                " --json --server 127.0.0.1:1 --credential root.x ping");
   EXPECT_EQ(unreachable.exit_code, 3);
+  // The server never answered: the error has no code, rather than "Ok".
+  auto refused = nlohmann::json::parse(unreachable.output, nullptr, false);
+  EXPECT_EQ(refused["error"]["kind"], "connection") << unreachable.output;
+  EXPECT_TRUE(refused["error"]["code"].is_null()) << unreachable.output;
 
   auto platform = Json("platform create --org acme --id shop --name Shop --environment sandbox");
   EXPECT_EQ(platform["results"][0]["status"], "Ok");
@@ -264,6 +268,96 @@ TEST_F(LedgerctlTest, DemoBenchAndRebuild) {
   CtlRun table = Ctl("projections digest");
   EXPECT_NE(table.output.find("views digest "), std::string::npos) << table.output;
   EXPECT_NE(table.output.find("payments"), std::string::npos) << table.output;
+}
+
+// Connection settings that cannot work are usage errors (exit 2), found before connecting.
+TEST_F(LedgerctlTest, WrongConnectionSettingsAreUsageErrors) {
+  const std::string ctl = "env -u LEDGER_CREDENTIAL -u LEDGER_CREDENTIAL_FILE " +
+                          std::string(LEDGERCTL_PATH) + " --server " + Address();
+  CtlRun no_credential = RunShell(ctl + " --json ping");
+  EXPECT_EQ(no_credential.exit_code, 2) << no_credential.output;
+  auto error = nlohmann::json::parse(no_credential.output, nullptr, false);
+  EXPECT_EQ(error["error"]["kind"], "usage") << no_credential.output;
+  EXPECT_EQ(RunShell(ctl + " --credential-file /nonexistent/credential ping").exit_code, 2);
+  EXPECT_EQ(RunShell(std::string(LEDGERCTL_PATH) + " --server 127.0.0.1 --credential " +
+                     server_.root_credential() + " ping")
+                .exit_code,
+            2);
+  EXPECT_EQ(RunShell(ctl + " --credential-file /nonexistent/credential export payments --org a "
+                           "--out /dev/null")
+                .exit_code,
+            2);
+  EXPECT_EQ(RunShell(ctl + " --credential-file /nonexistent/credential tail --count 1").exit_code,
+            2);
+  // The credential is right: connected, so a refusal is the server's (exit 1).
+  EXPECT_EQ(Ctl("query orders --org nowhere").exit_code, 1);
+}
+
+// Each query takes the options its kind reads; one it would ignore is a usage error.
+TEST_F(LedgerctlTest, QueriesRefuseOptionsTheyWouldIgnore) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  EXPECT_EQ(Ctl("query activity --org acme --actor root --from 2025-01-01").exit_code, 2);
+  EXPECT_EQ(Ctl("query trial-balance --org acme --platform shop").exit_code, 2);
+  EXPECT_EQ(Ctl("query summary --org acme --platform shop --limit 5").exit_code, 2);
+  EXPECT_EQ(Ctl("bench --connections 0").exit_code, 2);
+  EXPECT_EQ(Ctl("bench --batch 4097").exit_code, 2);
+  CtlRun activity = Ctl("query activity --org acme --actor root --limit 5");
+  EXPECT_EQ(activity.exit_code, 0) << activity.output;
+}
+
+// --json prints every field of the response, zeros included, under the schema's names, with
+// hashes as hexadecimal; every command that prints honours it.
+TEST_F(LedgerctlTest, JsonHoldsEveryFieldUnderItsSchemaName) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
+            0);
+  ASSERT_EQ(
+      Ctl("platform create --org acme --id kiosk --name Kiosk --environment sandbox").exit_code, 0);
+  ASSERT_EQ(Ctl("user register --id frank --email frank@example.com --name Frank").exit_code, 0);
+  ASSERT_EQ(Ctl("role grant --org acme --user frank --role admin --platform kiosk").exit_code, 0);
+  ASSERT_EQ(Ctl("order create --platform shop --id o-1 --amount 2500 --currency EUR "
+                "--module checkout")
+                .exit_code,
+            0);
+  auto appended = Json("append --stream opaque/notes --payload hello");
+  ASSERT_EQ(appended["results"].size(), 1u);
+  EXPECT_EQ(appended["results"][0]["status"], "Ok");
+  const std::uint64_t head = appended["results"][0]["sequence"];
+  EXPECT_EQ(head, server_.ledger().log().Head().sequence.value);
+
+  auto stats = Json("stats");
+  EXPECT_EQ(stats["head_sequence"], head);
+  EXPECT_EQ(stats["head_hash"].get<std::string>().size(), 64u) << stats.dump();
+  EXPECT_EQ(stats["writes_refused"], false) << stats.dump();
+  EXPECT_EQ(stats["projections_failure"], "") << stats.dump();
+  for (const auto& projection : stats["projections"]) {
+    EXPECT_TRUE(projection.contains("lag")) << projection.dump();
+  }
+
+  const std::string fresh = " --min-sequence " + std::to_string(head);
+  auto order = Json("--env sandbox query order --org acme --platform shop --order o-1" + fresh);
+  EXPECT_EQ(order["order"]["module"], "checkout") << order.dump();
+  EXPECT_EQ(order["order"]["refunded_minor"], 0) << order.dump();
+  EXPECT_EQ(order["order"]["cancellation_reason"], "") << order.dump();
+  EXPECT_EQ(order["transactions"], nlohmann::json::array()) << order.dump();
+  CtlRun table = Ctl("--env sandbox query order --org acme --platform shop --order o-1" + fresh);
+  EXPECT_NE(table.output.find("checkout"), std::string::npos) << table.output;
+
+  auto roles = Json("query roles --org acme" + fresh);
+  ASSERT_EQ(roles["changes"].size(), 1u) << roles.dump();
+  EXPECT_EQ(roles["changes"][0]["all_platforms"], false);
+  EXPECT_EQ(roles["changes"][0]["platform_ids"], nlohmann::json::array({"kiosk"}));
+  CtlRun roles_table = Ctl("query roles --org acme" + fresh);
+  EXPECT_NE(roles_table.output.find("SCOPE"), std::string::npos) << roles_table.output;
+  EXPECT_NE(roles_table.output.find("kiosk"), std::string::npos) << roles_table.output;
+
+  auto rebuilt = Json("projections rebuild --name audit");
+  EXPECT_EQ(rebuilt["rebuilding"], nlohmann::json::array({"audit"}));
+}
+
+TEST_F(LedgerctlTest, DemoRecordsTheOrdersAskedFor) {
+  auto demo = Json("demo --orders 10");
+  EXPECT_EQ(demo["orders"], 10);
 }
 
 }  // namespace
