@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -83,10 +84,14 @@ Status ApplySetting(std::string_view name, const std::string& value, ServerConfi
 }
 
 Result<std::string> ReadWholeFile(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Status::NotFound(fmt::format("config file {} is not a readable file", path));
+  }
   std::ifstream in(path);
-  if (!in) return Status::NotFound(fmt::format("cannot read config file {}", path));
   std::stringstream text;
   text << in.rdbuf();
+  if (!in || in.bad()) return Status::NotFound(fmt::format("cannot read config file {}", path));
   return text.str();
 }
 
@@ -113,7 +118,7 @@ const std::vector<SettingInfo>& Settings() {
       {"durability", "LEDGER_DURABILITY",
        "sync: fsync before acknowledging; async: survives a process crash, not a power loss"},
       {"log-format", "LEDGER_LOG_FORMAT", "text or json (one object per line)"},
-      {"log-level", "LEDGER_LOG_LEVEL", "trace, debug, info, warn, error or off"},
+      {"log-level", "LEDGER_LOG_LEVEL", "trace, debug, info, warn, error, critical or off"},
       {"idle-timeout-ms", "LEDGER_IDLE_TIMEOUT_MS",
        "close connections silent this long with nothing in flight"},
       {"connections-max", "LEDGER_CONNECTIONS_MAX", "connections served at once"},
@@ -133,32 +138,60 @@ EnvironmentLookup ProcessEnvironment() {
   };
 }
 
+namespace {
+
+/// The value of a `key = value` line after the `=`: bare (up to a `#` comment) or in double
+/// quotes (which may hold a `#`), followed by nothing but a comment. Quotes are not escaped.
+Result<std::string> ConfigValue(std::string_view rest, int line_number) {
+  rest = Trim(rest);
+  if (!rest.empty() && rest.front() == '"') {
+    auto close = rest.find('"', 1);
+    if (close == std::string_view::npos) {
+      return Status::InvalidArgument(fmt::format("line {}: unterminated quote", line_number));
+    }
+    std::string_view after = Trim(rest.substr(close + 1));
+    if (!after.empty() && after.front() != '#') {
+      return Status::InvalidArgument(
+          fmt::format("line {}: unexpected text after the quoted value", line_number));
+    }
+    return std::string(rest.substr(1, close - 1));
+  }
+  std::string_view value = Trim(rest.substr(0, rest.find('#')));
+  if (value.find('"') != std::string_view::npos) {
+    return Status::InvalidArgument(
+        fmt::format("line {}: a quote inside a value (quote the whole value)", line_number));
+  }
+  return std::string(value);
+}
+
+}  // namespace
+
 Result<std::map<std::string, std::string>> ParseConfigFile(std::string_view text) {
   std::map<std::string, std::string> values;
+  std::map<std::string, int> set_on_line;
   int line_number = 0;
   while (!text.empty()) {
     auto end = text.find('\n');
-    std::string_view line = text.substr(0, end);
+    std::string_view line = Trim(text.substr(0, end));
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     ++line_number;
-    if (auto comment = line.find('#'); comment != std::string_view::npos) {
-      line = line.substr(0, comment);
-    }
-    line = Trim(line);
-    if (line.empty()) continue;
+    if (line.empty() || line.front() == '#') continue;
     auto equals = line.find('=');
-    if (equals == std::string_view::npos) {
+    if (equals == std::string_view::npos || line.substr(0, equals).find('#') != line.npos) {
       return Status::InvalidArgument(fmt::format("line {}: expected key = value", line_number));
     }
     std::string key(Trim(line.substr(0, equals)));
-    std::string_view value = Trim(line.substr(equals + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-    }
     if (!IsKnownSetting(key)) {
       return Status::InvalidArgument(fmt::format("line {}: unknown key '{}'", line_number, key));
     }
-    values[key] = std::string(value);
+    auto value = ConfigValue(line.substr(equals + 1), line_number);
+    if (!value.ok()) return value.status();
+    if (auto earlier = set_on_line.find(key); earlier != set_on_line.end()) {
+      return Status::InvalidArgument(fmt::format("line {}: '{}' was already set on line {}",
+                                                 line_number, key, earlier->second));
+    }
+    set_on_line[key] = line_number;
+    values[key] = std::move(*value);
   }
   return values;
 }

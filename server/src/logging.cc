@@ -8,6 +8,26 @@
 namespace ledger::server {
 namespace {
 
+/// The names --log-level takes.
+std::string_view LevelName(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
+  }
+}
+
 // %* in a pattern: the message as a JSON string literal.
 class JsonMessageFlag final : public spdlog::custom_flag_formatter {
  public:
@@ -21,13 +41,34 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
+// %~ in a pattern: the level as --log-level names it ("warn", where spdlog's %l says
+// "warning"), padded to five characters in text lines.
+class LevelNameFlag final : public spdlog::custom_flag_formatter {
+ public:
+  explicit LevelNameFlag(bool pad) : pad_(pad) {}
+  void format(const spdlog::details::log_msg& message, const std::tm&,
+              spdlog::memory_buf_t& out) override {
+    std::string_view name = LevelName(message.level);
+    out.append(name.data(), name.data() + name.size());
+    for (std::size_t i = name.size(); pad_ && i < 5; ++i) out.push_back(' ');
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<LevelNameFlag>(pad_);
+  }
+
+ private:
+  bool pad_;
+};
+
 std::unique_ptr<spdlog::formatter> MakeFormatter(bool json) {
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   if (json) {
-    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","logger":"%n","message":%*})");
+    formatter->add_flag<JsonMessageFlag>('*')
+        .add_flag<LevelNameFlag>('~', false)
+        .set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%~","logger":"%n","message":%*})");
   } else {
-    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%-5l%$ [%n] %v");
+    formatter->add_flag<LevelNameFlag>('~', true).set_pattern(
+        "%Y-%m-%dT%H:%M:%S.%fZ %^%~%$ [%n] %v");
   }
   return formatter;
 }

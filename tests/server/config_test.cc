@@ -84,6 +84,31 @@ TEST(ConfigTest, UnknownKeysAndBadValuesAreRefused) {
             LedgerOptions{}.hot_orders_max);
 }
 
+// Quotes are whole or refused; a '#' inside quotes is part of the value; a key is set once.
+TEST(ConfigTest, ConfigFileQuotingIsStrict) {
+  auto quoted = server::ParseConfigFile(
+      "data = \"/srv/ledger #2\"   # the second one\nlisten = 127.0.0.1:9000 # local\n");
+  ASSERT_TRUE(quoted.ok()) << quoted.status().ToString();
+  EXPECT_EQ(quoted->at("data"), "/srv/ledger #2");
+  EXPECT_EQ(quoted->at("listen"), "127.0.0.1:9000");
+  auto unterminated = server::ParseConfigFile("data = \"/srv/ledger\n");
+  ASSERT_FALSE(unterminated.ok());
+  EXPECT_NE(unterminated.status().message().find("line 1: unterminated quote"), std::string::npos);
+  EXPECT_FALSE(server::ParseConfigFile("data = \"/srv\" trailing\n").ok());
+  EXPECT_FALSE(server::ParseConfigFile("data = /srv/\"ledger\"\n").ok());
+  auto twice = server::ParseConfigFile("data = /a\n\ndata = /b\n");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("line 3: 'data' was already set on line 1"),
+            std::string::npos)
+      << twice.status().message();
+  // A directory is not a config file, even though it opens.
+  TempDir dir;
+  auto directory = server::ResolveConfig({}, dir.path(), Environment({}));
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.status().message().find("not a readable file"), std::string::npos)
+      << directory.status().message();
+}
+
 TEST(ConfigTest, ListenAddressesParse) {
   std::string host;
   std::uint16_t port = 0;

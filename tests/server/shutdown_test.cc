@@ -1,6 +1,7 @@
 // Graceful shutdown loses nothing acknowledged: requests in flight are answered, then the
 // connections close; every acknowledged event is in the log after a restart. Also ledgerd
 // itself: init, serve, SIGTERM, exit 0.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,9 +9,11 @@
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "ledger/schema/envelope_generated.h"
@@ -94,13 +97,19 @@ struct Process {
   FILE* output = nullptr;
 };
 
-Process Spawn(std::vector<std::string> args) {
+/// Runs `args`, standard output to a pipe and, when `stderr_path` is given, standard error
+/// to that file.
+Process Spawn(std::vector<std::string> args, const std::string& stderr_path = "") {
   int pipe_fds[2];
   EXPECT_EQ(::pipe(pipe_fds), 0);
   Process process;
   process.pid = ::fork();
   if (process.pid == 0) {
     ::dup2(pipe_fds[1], STDOUT_FILENO);
+    if (!stderr_path.empty()) {
+      int log = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (log >= 0) ::dup2(log, STDERR_FILENO);
+    }
     ::close(pipe_fds[0]);
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
@@ -158,6 +167,43 @@ TEST(ShutdownTest, LedgerdInitServesAndExitsZeroOnSigterm) {
   ASSERT_TRUE(reply.ok()) << reply.error().ToString();
   ::kill(served.pid, SIGTERM);
   EXPECT_EQ(Wait(served), 0);
+}
+
+// Log lines name their level as --log-level does ("warn", not spdlog's "warning").
+TEST(ShutdownTest, JsonLogLinesNameLevelsAsTheSettingDoes) {
+  TempDir dir;
+  const std::string data = dir.Child("data");
+  Process init = Spawn({LEDGERD_PATH, "init", "--data", data});
+  while (!ReadLine(init.output).empty()) {
+  }
+  ASSERT_EQ(Wait(init), 0);
+  const std::string log_path = dir.Child("ledgerd.log");
+  Process served = Spawn({LEDGERD_PATH, "--data", data, "--listen", "127.0.0.1:0", "--log-level",
+                          "warn", "--log-format", "json"},
+                         log_path);
+  std::string line = ReadLine(served.output);
+  ASSERT_EQ(line.rfind("listening on 127.0.0.1:", 0), 0u) << line;
+  client::ConnectOptions options;
+  options.port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+  options.kind = p::CredentialKind::Root;
+  options.credential = "root." + std::string(64, '0');
+  client::ClientError error;
+  EXPECT_EQ(client::Client::Connect(options, &error), nullptr);  // Logged at warn.
+  ::kill(served.pid, SIGTERM);
+  EXPECT_EQ(Wait(served), 0);
+  std::ifstream log(log_path);
+  int warnings = 0;
+  for (std::string entry; std::getline(log, entry);) {
+    auto parsed = nlohmann::json::parse(entry, nullptr, false);
+    ASSERT_TRUE(parsed.is_object()) << entry;
+    const std::string level = parsed.value("level", "");
+    EXPECT_TRUE(level == "warn" || level == "error" || level == "critical") << entry;
+    if (level == "warn" &&
+        parsed.value("message", "").find("authentication failed") != std::string::npos) {
+      ++warnings;
+    }
+  }
+  EXPECT_EQ(warnings, 1);
 }
 
 }  // namespace
