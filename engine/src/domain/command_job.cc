@@ -192,16 +192,12 @@ class SnapshotJob final : public WriteJob {
           }
           ReturnFreedMemory();
           impl.ids_unsettled.store(true);
-          if (written.ok()) {
-            impl.logger->info("domain snapshot at sequence {} written in {} ms", sequence.value,
-                              std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - writing)
-                                  .count());
-          }
           Status outcome = !written.ok() ? written
                                          : domain::PublishSnapshotFile(impl.snapshot_temp_path(),
                                                                        impl.snapshot_path());
-          impl.FinishSnapshot(sequence, outcome, std::move(done));
+          impl.FinishSnapshot(sequence, outcome, std::move(done),
+                              std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - writing));
         });
   }
 
@@ -327,11 +323,12 @@ CommandResult Ledger::Impl::StageOne(StagingBatch& batch, const CommandRequest& 
 }
 
 void Ledger::Impl::FinishSnapshot(SequenceNumber sequence, const Status& outcome,
-                                  std::function<void(Status)> done) {
+                                  std::function<void(Status)> done,
+                                  std::chrono::milliseconds took) {
   if (outcome.ok()) {
     snapshot_sequence.store(sequence.value);
     snapshots_written.fetch_add(1);
-    logger->info("domain snapshot written at sequence {}", sequence.value);
+    logger->info("domain snapshot at sequence {} written in {} ms", sequence.value, took.count());
   } else {
     std::error_code ignored;
     std::filesystem::remove(snapshot_temp_path(), ignored);

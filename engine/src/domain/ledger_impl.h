@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -79,9 +80,11 @@ struct Ledger::Impl {
   Status Recover();
   /// Queues a snapshot job; `done` gets its outcome. False when one is already queued.
   bool QueueSnapshot(std::function<void(Status)> done);
-  /// Records a snapshot's outcome, clears `snapshot_queued` and calls `done`.
+  /// Records (and logs, with the time it `took`) a snapshot's outcome, clears
+  /// `snapshot_queued` and calls `done`.
   void FinishSnapshot(SequenceNumber sequence, const Status& outcome,
-                      std::function<void(Status)> done);
+                      std::function<void(Status)> done,
+                      std::chrono::milliseconds took = std::chrono::milliseconds(0));
   /// Fsyncs and publishes the last snapshot file; joined before the next one and on close.
   std::mutex publisher_mutex;
   std::thread publisher;
