@@ -201,7 +201,8 @@ void HandleQuery(const RequestContext& context, const p::Query& query, const Res
                                       principal.Actor()));
   }
   const bool audit = IsAudit(query.kind());
-  auto scope = ResolveScope(principal, query.environment(), Text(query.organization_id()),
+  auto scope = ResolveScope(PlatformEnvironmentsOf(context.services.ledger), principal,
+                            query.environment(), Text(query.organization_id()),
                             audit ? std::string() : Text(query.platform_id()));
   // Activity outside any organization (users, tokens) is root's; every environment too.
   if (audit && principal.kind == domain::PrincipalKind::kRoot && !scope.ok()) {
@@ -251,7 +252,8 @@ void HandleExport(const RequestContext& context, const p::ExportCsv& request,
     return responder.Fail(p::ErrorCode::Unavailable, "the projections are not running");
   }
   const domain::Principal& principal = context.identity.principal;
-  auto scope = ResolveScope(principal, request.environment(), Text(request.organization_id()),
+  auto scope = ResolveScope(PlatformEnvironmentsOf(context.services.ledger), principal,
+                            request.environment(), Text(request.organization_id()),
                             Text(request.platform_id()));
   if (!scope.ok()) return responder.Fail(ErrorCodeOf(scope.status()), scope.status().message());
   if (request.kind() != p::ExportKind::Payments && request.kind() != p::ExportKind::Disbursements) {

@@ -23,8 +23,23 @@ Result<Environment> ResolveEnvironment(const domain::Principal& principal, Envir
   return Status::InvalidArgument("choose the sandbox or the production environment");
 }
 
-Result<projections::Scope> ResolveScope(const domain::Principal& principal, Environment requested,
+PlatformEnvironmentLookup PlatformEnvironmentsOf(const Ledger& ledger) {
+  return [&ledger](std::string_view organization_id, std::string_view platform_id) {
+    return ledger.PlatformEnvironment(organization_id, platform_id);
+  };
+}
+
+Result<projections::Scope> ResolveScope(const PlatformEnvironmentLookup& platform_environment,
+                                        const domain::Principal& principal, Environment requested,
                                         std::string organization_id, std::string platform_id) {
+  if (principal.environment == Environment::Unspecified && requested == Environment::Unspecified &&
+      !platform_id.empty()) {
+    auto found = platform_environment(organization_id, platform_id);
+    if (!found) {
+      return Status::NotFound(fmt::format("no organization or platform '{}' here", platform_id));
+    }
+    requested = *found;
+  }
   auto environment = ResolveEnvironment(principal, requested);
   if (!environment.ok()) return environment.status();
   if (principal.kind == domain::PrincipalKind::kApiKey) {

@@ -2,9 +2,13 @@
 // freshness it asks for. Thread-safety: pure functions.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "ledger/engine/domain/principal.h"
+#include "ledger/engine/ledger.h"
 #include "ledger/engine/status.h"
 #include "ledger/projections/types.h"
 
@@ -16,8 +20,17 @@ namespace ledger::server {
 Result<schema::Environment> ResolveEnvironment(const domain::Principal& principal,
                                                schema::Environment requested);
 
-/// The scope of a query: an API key defaults to its own organization and platform.
-Result<projections::Scope> ResolveScope(const domain::Principal& principal,
+/// The environment of a platform of an organization; nullopt when it has no such platform.
+using PlatformEnvironmentLookup = std::function<std::optional<schema::Environment>(
+    std::string_view organization_id, std::string_view platform_id)>;
+/// The lookup answered by the ledger's current state.
+PlatformEnvironmentLookup PlatformEnvironmentsOf(const Ledger& ledger);
+
+/// The scope of a query: an API key defaults to its own organization and platform. A
+/// connection bound to no environment (root) that names no environment but a platform reads
+/// that platform's environment (kNotFound when the organization has no such platform).
+Result<projections::Scope> ResolveScope(const PlatformEnvironmentLookup& platform_environment,
+                                        const domain::Principal& principal,
                                         schema::Environment requested, std::string organization_id,
                                         std::string platform_id);
 

@@ -26,8 +26,12 @@ void ValidateRequest(const p::Request& request) {
     if (const auto* batch = request.body_as_ExecuteCommands()) {
       (void)ledger::server::DecodeCommands(*batch, principal);
     } else if (const auto* query = request.body_as_Query()) {
+      // Every platform is a sandbox platform of every organization here.
+      const auto sandbox = [](std::string_view, std::string_view) {
+        return std::optional(ledger::schema::Environment::Sandbox);
+      };
       (void)ledger::server::ResolveScope(
-          principal, query->environment(),
+          sandbox, principal, query->environment(),
           query->organization_id() ? query->organization_id()->str() : "",
           query->platform_id() ? query->platform_id()->str() : "");
     }

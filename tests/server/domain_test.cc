@@ -293,6 +293,29 @@ TEST_F(DomainTest, SandboxAndProductionNeverMix) {
   EXPECT_EQ(error.code, p::ErrorCode::Unauthenticated);
 }
 
+// Root is bound to no environment: a platform's view is read in the platform's environment
+// unless root names one; an organization-wide view needs one named.
+TEST_F(DomainTest, RootReadsAPlatformInItsEnvironment) {
+  auto production_key = world_.Key("key-acme-prd");
+  ASSERT_EQ(ExecuteOne(*production_key,
+                       c::CreateOrder("acme-prd", "live-1", 900, "EUR", "checkout", "c")),
+            p::ErrorCode::Ok);
+  auto root = server_.ConnectRoot();
+  ASSERT_NE(root, nullptr);
+  auto order = Query(*root, p::QueryKind::OrderDetail, "acme", "acme-prd", "live-1");
+  ASSERT_TRUE(order.ok()) << order.error().ToString();
+  EXPECT_EQ(order.body<p::OrderDetail>()->order()->amount_minor(), 900);
+  auto summary = Query(*root, p::QueryKind::PlatformSummary, "acme", "acme-prd");
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  EXPECT_EQ(summary.body<p::PlatformSummary>()->environment(), Environment::Production);
+  EXPECT_EQ(Query(*root, p::QueryKind::PlatformSummary, "acme", "no-such-platform").error().code,
+            p::ErrorCode::NotFound);
+  EXPECT_EQ(Query(*root, p::QueryKind::PlatformSummary, "globex", "acme-prd").error().code,
+            p::ErrorCode::NotFound);
+  EXPECT_EQ(Query(*root, p::QueryKind::OrganizationSummary, "acme", "").error().code,
+            p::ErrorCode::InvalidArgument);
+}
+
 TEST_F(DomainTest, RevokedCredentialsLoseTheirConnections) {
   auto sales = world_.User("sales", Environment::Sandbox);
   ASSERT_EQ(ExecuteOne(*world_.root, c::RevokeUserToken("sales", "tok-sales")), p::ErrorCode::Ok);

@@ -30,6 +30,17 @@ bool Ledger::Allowed(const domain::Principal& principal, domain::Action action,
   return domain::Allowed(principal, action, resolved, grant);
 }
 
+std::optional<schema::Environment> Ledger::PlatformEnvironment(std::string_view organization_id,
+                                                               std::string_view platform_id) const {
+  std::shared_lock lock(impl_->state_mutex);
+  const domain::State& state = impl_->state;
+  const domain::PlatformState* platform = state.FindPlatform(platform_id);
+  if (platform == nullptr || state.organizations[platform->organization].id != organization_id) {
+    return std::nullopt;
+  }
+  return platform->environment;
+}
+
 std::optional<CredentialInfo> Ledger::FindApiKey(std::string_view key_id) const {
   std::shared_lock lock(impl_->state_mutex);
   const domain::State& state = impl_->state;

@@ -165,6 +165,9 @@ class Ledger {
                const domain::Target& target) const;
   std::optional<CredentialInfo> FindApiKey(std::string_view key_id) const;
   std::optional<CredentialInfo> FindUserToken(std::string_view token_id) const;
+  /// The environment of `platform_id` when it is a platform of `organization_id`.
+  std::optional<schema::Environment> PlatformEnvironment(std::string_view organization_id,
+                                                         std::string_view platform_id) const;
   /// The user's role in the organization, if any.
   std::optional<domain::RoleGrant> FindGrant(std::string_view organization_id,
                                              std::string_view user_id) const;
