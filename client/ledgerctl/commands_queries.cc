@@ -311,7 +311,8 @@ void AddQueryCommands(CLI::App& app, Ctl& ctl) {
       {"trial-balance", p::QueryKind::TrialBalance, "every account's balance; totals are zero", 0},
       {"balance", p::QueryKind::AccountBalance, "an account's balance at a sequence or time",
        kPlatform | kAccount | kAt},
-      {"activity", p::QueryKind::Activity, "what an actor did, newest first", kActor | kPages},
+      {"activity", p::QueryKind::Activity, "what an actor did, newest first",
+       kActor | kRange | kPages},
       {"roles", p::QueryKind::RoleHistory, "role changes of an organization (--user: one user's)",
        kUser | kPages},
   };

@@ -30,6 +30,7 @@ Result<ActivityPage> Views::GetActivity(const ActivityFilter& filter,
                             range, true),
       true);
   const std::size_t limit = internal::PageLimit(filter.limit);
+  bool before_range = false;
   for (std::size_t examined = 0;
        scan.Valid() && page.entries.size() < limit && examined < limits::kPageScanRowsMax;
        ++examined, scan.Next()) {
@@ -37,9 +38,16 @@ Result<ActivityPage> Views::GetActivity(const ActivityFilter& filter,
     if (!internal::DecodeActivity(scan.value(), &entry)) {
       return Status::Corruption("an activity row is malformed");
     }
-    const bool shown = filter.environment == schema::Environment::Unspecified ||
-                       entry.environment == filter.environment ||
-                       entry.environment == schema::Environment::Unspecified;
+    // Recorded times never decrease along the log (docs/log.md): newest first, an entry
+    // before the range ends the list.
+    if (filter.from_us && entry.recorded_at_us < *filter.from_us) {
+      before_range = true;
+      break;
+    }
+    const bool shown = (filter.environment == schema::Environment::Unspecified ||
+                        entry.environment == filter.environment ||
+                        entry.environment == schema::Environment::Unspecified) &&
+                       (!filter.to_us || entry.recorded_at_us < *filter.to_us);
     if (!shown) continue;
     entry.sequence = scan.sequence();
     entry.actor = filter.actor;
@@ -47,7 +55,7 @@ Result<ActivityPage> Views::GetActivity(const ActivityFilter& filter,
   }
   status = scan.status();
   if (!status.ok()) return status;
-  if (scan.Valid()) page.next_cursor = internal::EncodeCursor(scan.sequence());
+  if (scan.Valid() && !before_range) page.next_cursor = internal::EncodeCursor(scan.sequence());
   return page;
 }
 

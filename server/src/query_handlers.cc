@@ -137,9 +137,9 @@ void RunOtherQuery(const v::Views& views, const QueryInput& q, const Responder& 
     }
     case p::QueryKind::Activity:
       return Answer(responder,
-                    views.GetActivity(
-                        {q.scope.organization_id, q.actor, q.scope.environment, q.cursor, q.limit},
-                        q.freshness),
+                    views.GetActivity({q.scope.organization_id, q.actor, q.scope.environment,
+                                       Bound(q.from_us), Bound(q.to_us), q.cursor, q.limit},
+                                      q.freshness),
                     EncodeActivityPage);
     case p::QueryKind::RoleHistory:
       return Answer(responder,

@@ -296,7 +296,7 @@ TEST_F(LedgerctlTest, WrongConnectionSettingsAreUsageErrors) {
 // Each query takes the options its kind reads; one it would ignore is a usage error.
 TEST_F(LedgerctlTest, QueriesRefuseOptionsTheyWouldIgnore) {
   ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
-  EXPECT_EQ(Ctl("query activity --org acme --actor root --from 2025-01-01").exit_code, 2);
+  EXPECT_EQ(Ctl("query roles --org acme --from 2025-01-01").exit_code, 2);
   EXPECT_EQ(Ctl("query trial-balance --org acme --platform shop").exit_code, 2);
   EXPECT_EQ(Ctl("query summary --org acme --platform shop --limit 5").exit_code, 2);
   EXPECT_EQ(Ctl("bench --connections 0").exit_code, 2);

@@ -64,6 +64,30 @@ TEST_F(AuditViewsTest, ActivityOfOneEnvironmentKeepsOrganizationLevelEvents) {
   EXPECT_TRUE(organization_level) << "role changes belong to both environments";
 }
 
+// A time range keeps the entries recorded in [from, to): the same as filtering the whole list.
+TEST_F(AuditViewsTest, ActivityInATimeRange) {
+  Expected expected(scenario_->events());
+  const auto all = expected.Activity("acme", "user:acme-admin");
+  ASSERT_GE(all.size(), 4u);
+  // Bounds at recorded times inside the list (newest first), so both ends cut something.
+  const std::int64_t to = all[all.size() / 4].recorded_at_us;
+  const std::int64_t from = all[all.size() * 3 / 4].recorded_at_us;
+  ASSERT_LT(from, to) << "the scenario's clock must move between these entries";
+  std::vector<projections::ActivityEntry> wanted;
+  for (const auto& entry : all) {
+    if (entry.recorded_at_us >= from && entry.recorded_at_us < to) wanted.push_back(entry);
+  }
+  ASSERT_FALSE(wanted.empty());
+  ASSERT_LT(wanted.size(), all.size());
+  projections::ActivityFilter filter;
+  filter.organization_id = "acme";
+  filter.actor = "user:acme-admin";
+  filter.from_us = from;
+  filter.to_us = to;
+  filter.limit = 5;
+  EXPECT_EQ(AllActivity(filter), wanted);
+}
+
 TEST_F(AuditViewsTest, RoleHistoryPerOrganizationAndUser) {
   Expected expected(scenario_->events());
   for (std::string organization : {"acme", "globex"}) {

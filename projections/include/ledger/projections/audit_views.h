@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct ActivityFilter {
   /// Unspecified: every environment. Otherwise that environment's events and the
   /// organization-level ones.
   schema::Environment environment = schema::Environment::Unspecified;
+  /// Recorded in [from_us, to_us) (microseconds since the epoch, UTC); unset: unbounded.
+  std::optional<std::int64_t> from_us, to_us;
   std::string cursor;
   std::size_t limit = 0;
 };
