@@ -135,7 +135,7 @@ Result<std::unique_ptr<Projector>> Projector::Open(ProjectorOptions options) {
   if (options.log == nullptr) return Status::InvalidArgument("the views need a log to tail");
   auto impl = std::make_unique<Impl>();
   impl->logger = options.logger ? options.logger : spdlog::default_logger();
-  auto store = ViewStore::Open(options.path, options.block_cache_bytes);
+  auto store = ViewStore::Open(options.path, options.block_cache_bytes, impl->logger);
   if (!store.ok()) return store.status();
   impl->store = std::move(store).value();
   impl->applier = std::make_unique<Applier>(*impl->store, *options.log, impl->logger);

@@ -13,6 +13,7 @@
 #include "encoding.h"
 #include "insert_hint.h"
 #include "keys.h"
+#include "ledger/engine/storage_failure_policy.h"
 #include "ledger/limits.h"
 
 namespace ledger::projections::internal {
@@ -60,7 +61,8 @@ Status FromRocks(const rocksdb::Status& status, std::string_view doing) {
 }
 
 Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& path,
-                                                   std::size_t block_cache_bytes) {
+                                                   std::size_t block_cache_bytes,
+                                                   std::shared_ptr<spdlog::logger> logger) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
   if (error) {
@@ -73,6 +75,7 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& path,
   // One writer thread: inserts need no synchronization, and only this path uses the
   // memtables' insert hints (insert_hint.h).
   options.allow_concurrent_memtable_write = false;
+  ApplyStorageFailurePolicy(&options, std::move(logger));
   auto cache = rocksdb::NewLRUCache(block_cache_bytes);
   const rocksdb::ColumnFamilyOptions family_options = FamilyOptions(cache);
 

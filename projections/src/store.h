@@ -28,6 +28,10 @@
 #include "ledger/engine/types.h"
 #include "ledger/projections/types.h"
 
+namespace spdlog {
+class logger;
+}
+
 namespace ledger::projections::internal {
 
 struct Checkpoint {
@@ -40,8 +44,10 @@ Status FromRocks(const rocksdb::Status& status, std::string_view doing);
 
 class ViewStore {
  public:
+  /// RocksDB's messages go to `logger` (ledger/engine/storage_failure_policy.h).
   static Result<std::unique_ptr<ViewStore>> Open(const std::string& path,
-                                                 std::size_t block_cache_bytes);
+                                                 std::size_t block_cache_bytes,
+                                                 std::shared_ptr<spdlog::logger> logger);
   ~ViewStore();
   ViewStore(const ViewStore&) = delete;
   ViewStore& operator=(const ViewStore&) = delete;

@@ -53,6 +53,15 @@ int Init(const std::string& data) {
 /// burst the durable write path gets the CPU first and the views catch up when it eases.
 constexpr int kProjectorNiceness = 10;
 
+/// Exits 0 without closing what is still open (a database left as after a crash, for the next
+/// start to recover): no destructor, static or not, runs under it.
+[[noreturn]] void ExitLeavingDatabasesOpen(spdlog::logger& log) {
+  log.flush();
+  spdlog::shutdown();
+  std::fflush(nullptr);
+  std::_Exit(0);
+}
+
 /// Starts the projector from a thread running at kProjectorNiceness: the threads it starts
 /// inherit that niceness (Linux keeps it per thread), the rest of ledgerd keeps its own.
 Status StartBehindTheWritePath(ledger::projections::Projector& projector) {
@@ -162,7 +171,17 @@ int Serve(const server::ResolvedConfig& resolved) {
   log.info("received {}: shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
   (*started)->Stop();
   started->reset();
-  projector->reset();  // Stops after the batch being applied; views stay consistent.
+  // Views that stopped on a failure may have failed a write: their database is not closed
+  // (Debian's RocksDB asserts on closing a write-ahead log whose last write failed), as after a
+  // crash. They are derived from the log and replayed from their checkpoints at the next start.
+  const bool views_failed = !(*projector)->Stats().failure.empty();
+  if (views_failed) {
+    (*projector)->Stop();
+    log.warn("the views stopped on a failure: their database is left for the next start");
+    static_cast<void>(projector->release());
+  } else {
+    projector->reset();  // Stops after the batch being applied; views stay consistent.
+  }
   if ((*opened)->log().Stats().writes_refused) {
     // After a storage failure, closing RocksDB closes a write-ahead log file whose last write
     // failed, and Debian's RocksDB build aborts on that assertion. Everything acknowledged is
@@ -170,13 +189,11 @@ int Serve(const server::ResolvedConfig& resolved) {
     log.warn(
         "the log refused writes after a storage failure: its files are left for the next "
         "start to recover (everything acknowledged is on disk); ledgerd stopped");
-    log.flush();
-    spdlog::shutdown();
-    std::fflush(nullptr);
-    std::_Exit(0);
+    ExitLeavingDatabasesOpen(log);
   }
   opened->reset();  // Waits for queued commands, writes a snapshot, closes the log.
   log.info("ledgerd stopped cleanly");
+  if (views_failed) ExitLeavingDatabasesOpen(log);  // The views' database is still open.
   return 0;
 }
 

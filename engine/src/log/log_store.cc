@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "ledger/engine/storage_failure_policy.h"
 #include "log/keys.h"
-#include "log/rocksdb_logger.h"
 
 namespace ledger::log {
 namespace {
@@ -89,9 +89,7 @@ rocksdb::DBOptions DatabaseOptions(const LogOptions& options, WalReplay replay) 
   db.max_background_jobs = 2;
   db.bytes_per_sync = 1 << 20;
   db.keep_log_file_num = 4;
-  db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  db.info_log =
-      std::make_shared<RocksDbLogger>(options.logger ? options.logger : spdlog::default_logger());
+  ApplyStorageFailurePolicy(&db, options.logger);
   if (options.env != nullptr) db.env = options.env;
   return db;
 }
