@@ -19,6 +19,13 @@ constexpr std::string_view kFileName = "ACKNOWLEDGED_HEAD";
 
 }  // namespace
 
+Status WriteHeadMarker(rocksdb::FileSystem& file_system, const std::string& directory,
+                       const ChainPoint& head) {
+  std::string contents = fmt::format("{} {} {}\n", kMagic, head.sequence.value, ToHex(head.hash));
+  return ReplaceFileDurably(file_system, directory, std::string(kFileName), contents,
+                            "acknowledged-head marker");
+}
+
 HeadMarker::HeadMarker(std::shared_ptr<rocksdb::FileSystem> file_system, std::string directory,
                        std::function<Status()> make_durable)
     : file_system_(std::move(file_system)),
@@ -59,9 +66,7 @@ Result<std::optional<ChainPoint>> HeadMarker::Read() const {
 Status HeadMarker::Write(const ChainPoint& head) const {
   Status durable = make_durable_();
   if (!durable.ok()) return durable;
-  std::string contents = fmt::format("{} {} {}\n", kMagic, head.sequence.value, ToHex(head.hash));
-  return ReplaceFileDurably(*file_system_, directory_, std::string(kFileName), contents,
-                            "acknowledged-head marker");
+  return WriteHeadMarker(*file_system_, directory_, head);
 }
 
 void HeadMarker::Start(const ChainPoint& initial) {

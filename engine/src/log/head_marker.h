@@ -34,6 +34,12 @@ namespace ledger::log {
 
 inline constexpr int kHeadMarkerPeriodMs = 20;
 
+/// Writes the marker file in `directory` naming `head`, durably (temp file, fsync, rename,
+/// directory fsync). For a log that is not open, e.g. a backup (backup.cc); an open log's
+/// marker is HeadMarker's alone.
+Status WriteHeadMarker(rocksdb::FileSystem& file_system, const std::string& directory,
+                       const ChainPoint& head);
+
 class HeadMarker {
  public:
   /// `make_durable` runs before each write and must make every published head durable (a

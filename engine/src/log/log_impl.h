@@ -79,6 +79,7 @@ class LogImpl final : public Log {
   Result<StreamVersion> StreamHead(std::string_view stream) const override;
   bool WaitForSequence(SequenceNumber sequence, std::chrono::milliseconds timeout) const override;
   Result<VerifyReport> Verify(std::optional<ChainPoint> from) const override;
+  Result<LogBackup> Backup(const std::string& path) const override;
   LogStats Stats() const override;
 
  private:
@@ -123,6 +124,9 @@ class LogImpl final : public Log {
   Status WriteRefusal() const;
   /// Event `sequence`, read through `cursor` (reading nothing more when its pack holds it).
   Result<RecordedEvent> ReadEvent(EventCursor& cursor, SequenceNumber sequence) const;
+  /// Backup (backup.cc): opens the database's copy at `path` as a log and closes it, so that
+  /// it is settled as after a clean close; checks its head against this log's and returns it.
+  Result<ChainPoint> SettleBackup(const std::string& path, const ChainPoint& before) const;
 
   LogOptions options_;
   std::shared_ptr<spdlog::logger> logger_;
@@ -177,6 +181,8 @@ class LogImpl final : public Log {
 
   std::atomic<std::uint64_t> group_commits_{0};
   std::atomic<std::uint64_t> events_appended_{0};
+  /// A Backup is being written (one at a time).
+  mutable std::atomic<bool> backup_running_{false};
 
   // Written groups waiting for CompleteLoop.
   std::mutex completion_mutex_;

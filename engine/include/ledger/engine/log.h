@@ -95,6 +95,15 @@ struct VerifyReport {
 
 enum class ReadDirection : std::uint8_t { kForward, kBackward };
 
+/// What Log::Backup wrote.
+struct LogBackup {
+  /// The copy's head: it holds every event up to this point of the chain, and none after.
+  ChainPoint head;
+  /// Files in the copy and their bytes (a table file hard-linked to the log's counts in full).
+  std::uint64_t files = 0;
+  std::uint64_t bytes = 0;
+};
+
 class Log {
  public:
   static Result<std::unique_ptr<Log>> Open(LogOptions options);
@@ -125,6 +134,14 @@ class Log {
                                std::chrono::milliseconds timeout) const = 0;
   /// Walks the chain from genesis or from an audited point up to the head.
   virtual Result<VerifyReport> Verify(std::optional<ChainPoint> from) const = 0;
+  /// Writes a consistent copy of the durable log into `path` while appends go on: a new
+  /// directory (an absolute path whose parent exists, outside the log's own directory) that
+  /// opens as a log by itself, with its indexes complete. Table files are hard links when
+  /// `path` is on the log's file system, copies otherwise. The copy holds at least every event
+  /// durable when the call began. One backup at a time: another is refused (kOverloaded). A
+  /// failed backup leaves nothing at `path` and the log as it was. Takes as long as copying
+  /// the files not linked; call it off latency-sensitive threads.
+  virtual Result<LogBackup> Backup(const std::string& path) const = 0;
   virtual LogStats Stats() const = 0;
 };
 
