@@ -60,4 +60,9 @@ Status PublishSnapshotFile(const std::string& temp_path, const std::string& path
 /// kNotFound when there is none; kCorruption when it is unusable (then `*state` is empty).
 Status ReadSnapshotFile(const std::string& path, State* state, ChainPoint* position);
 
+/// Reads only the position a snapshot covers from the header of the open file `fd` (a backup
+/// takes the file whole). kCorruption when the header is not one this build writes; the rest
+/// of the file is not checked.
+Status ReadSnapshotPosition(int fd, ChainPoint* position);
+
 }  // namespace ledger::domain

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <type_traits>
@@ -264,6 +265,34 @@ Status ReadSnapshotFile(const std::string& path, State* state, ChainPoint* posit
   Reindex(state->platforms, &state->platform_index);
   Reindex(state->users, &state->user_index);
   state->applied_through = position->sequence;
+  return Status::Ok();
+}
+
+Status ReadSnapshotPosition(int fd, ChainPoint* position) {
+  // header := "LGDS" u32(format_version) u64(currency_table_digest) u64(sequence) hash[32]
+  constexpr std::size_t kSequenceOffset = sizeof kSnapshotMagic + 4 + 8;
+  std::array<char, kSequenceOffset + 8 + 32> header{};
+  std::size_t read = 0;
+  while (read < header.size()) {
+    const ssize_t n =
+        ::pread(fd, header.data() + read, header.size() - read, static_cast<off_t>(read));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IoError(fmt::format("reading a snapshot: {}", std::strerror(errno)));
+    if (n == 0) return Status::Corruption("the snapshot ends inside its header");
+    read += static_cast<std::size_t>(n);
+  }
+  std::uint32_t format = 0;
+  std::uint64_t digest = 0;
+  std::uint64_t sequence = 0;
+  std::memcpy(&format, header.data() + sizeof kSnapshotMagic, sizeof format);
+  std::memcpy(&digest, header.data() + sizeof kSnapshotMagic + 4, sizeof digest);
+  std::memcpy(&sequence, header.data() + kSequenceOffset, sizeof sequence);
+  if (std::memcmp(header.data(), kSnapshotMagic, sizeof kSnapshotMagic) != 0 ||
+      format != kSnapshotFormatVersion || digest != CurrencyTableDigest()) {
+    return Status::Corruption("the snapshot's header is not one this build writes");
+  }
+  position->sequence = SequenceNumber{sequence};
+  std::memcpy(position->hash.data(), header.data() + kSequenceOffset + 8, position->hash.size());
   return Status::Ok();
 }
 

@@ -12,6 +12,7 @@ set(LEDGER_DOMAIN_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/hot_orders.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/id_table.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger_backup.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger_orders.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/ledger_reads.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/src/domain/money.cc

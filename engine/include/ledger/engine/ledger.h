@@ -128,6 +128,15 @@ struct LedgerStats {
   std::uint64_t open_replay_ms = 0;
 };
 
+/// What Ledger::Backup wrote.
+struct LedgerBackup {
+  /// The log's copy (Log::Backup); its files and bytes count the snapshot's too.
+  LogBackup log;
+  /// The sequence the domain snapshot in the backup covers; 0 when it holds none (an open of
+  /// the backup then replays the whole log).
+  SequenceNumber snapshot_sequence;
+};
+
 class Ledger {
  public:
   /// Opens the log, loads the newest usable snapshot and replays the log after it.
@@ -177,6 +186,10 @@ class Ledger {
 
   /// Writes a snapshot now (after every command queued before this call) and waits for it.
   Status WriteSnapshot();
+  /// Writes a backup into `log_path` while commands go on: the log's copy (Log::Backup, same
+  /// rules for `log_path`) and, as `<log_path>/domain.snapshot`, the newest snapshot published
+  /// before the copy began, so that Open on `log_path` replays only the events after it.
+  Result<LedgerBackup> Backup(const std::string& log_path) const;
   LedgerStats Stats() const;
 
   /// 32 random bytes from OpenSSL's RAND_bytes, hex-encoded, with their SHA-256.
