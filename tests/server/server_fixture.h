@@ -36,7 +36,8 @@ class TestServer {
   Ledger& ledger() { return *ledger_; }
   projections::Projector& projector() { return *projector_; }
   server::Server& server() { return *server_; }
-  const std::string& data_directory() const { return dir_.path(); }
+  /// The data directory ledgerd would serve: log/, views/, root.sha256.
+  std::string data_directory() const { return dir_.Child("data"); }
   /// Everything the server logged (tests check that no secret ever appears).
   std::string LogText() const;
 
