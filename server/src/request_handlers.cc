@@ -199,12 +199,14 @@ void HandleReadStream(const RequestContext& context, const p::ReadStream& body,
 
 }  // namespace
 
-// Continued in request_handlers_admin.cc: verify, stats, the projections' digest.
+// Continued in request_handlers_admin.cc: verify, stats, the projections' digest, backups.
 void HandleVerifyChain(const RequestContext& context, const p::VerifyChain& body,
                        const Responder& responder);
 void HandleGetStats(const RequestContext& context, const Responder& responder);
 void HandleGetProjectionsDigest(const RequestContext& context, const p::GetProjectionsDigest& body,
                                 const Responder& responder);
+void HandleCreateBackup(const RequestContext& context, const p::CreateBackup& body,
+                        const Responder& responder);
 
 std::optional<Violation> Dispatch(const RequestContext& context, const p::Request& request,
                                   const Responder& responder) {
@@ -241,6 +243,8 @@ std::optional<Violation> Dispatch(const RequestContext& context, const p::Reques
     HandleRebuildProjections(context, *rebuild, responder);
   } else if (const auto* digest = request.body_as_GetProjectionsDigest()) {
     HandleGetProjectionsDigest(context, *digest, responder);
+  } else if (const auto* backup = request.body_as_CreateBackup()) {
+    HandleCreateBackup(context, *backup, responder);
   } else {
     responder.Fail(p::ErrorCode::InvalidArgument, "unknown or missing request body");
   }

@@ -1,11 +1,13 @@
-// The root-only requests of request_handlers.h: verifying the chain, the statistics and the
-// projections' canonical digest (what an auditor compares with a rebuild or another replica).
+// The root-only requests of request_handlers.h: verifying the chain, the statistics, the
+// projections' canonical digest (what an auditor compares with a rebuild or another replica)
+// and online backups.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "ledger/projections/projector.h"
+#include "ledger/server/data_directory.h"
 #include "query_scope.h"
 #include "request_handlers.h"
 #include "responses.h"
@@ -47,6 +49,17 @@ std::string ProjectionsDigestFrame(std::uint64_t request_id,
   auto overall = b.CreateVector(digest.digest.data(), digest.digest.size());
   auto body = p::CreateProjectionsDigest(b, overall, b.CreateVector(parts));
   return FinishResponse(b, request_id, p::ResponseBody::ProjectionsDigest, body.Union());
+}
+
+std::string BackupFrame(std::uint64_t request_id, const DataDirectoryBackup& backup) {
+  FlatBufferBuilder b(256);
+  const ChainPoint& head = backup.ledger.log.head;
+  auto path = b.CreateString(backup.path);
+  auto hash = b.CreateVector(head.hash.data(), head.hash.size());
+  auto body = p::CreateBackupCreated(b, path, head.sequence.value, hash,
+                                     backup.ledger.snapshot_sequence.value, backup.ledger.log.files,
+                                     backup.ledger.log.bytes, backup.duration_ms);
+  return FinishResponse(b, request_id, p::ResponseBody::BackupCreated, body.Union());
 }
 
 }  // namespace
@@ -132,6 +145,36 @@ std::string BuildStatsFrame(Services& services, std::uint64_t request_id) {
 void HandleGetStats(const RequestContext& context, const Responder& responder) {
   if (!RequireRoot(context, responder)) return;
   responder.Finish(BuildStatsFrame(context.services, responder.request_id()));
+}
+
+void HandleCreateBackup(const RequestContext& context, const p::CreateBackup& body,
+                        const Responder& responder) {
+  if (!RequireRoot(context, responder)) return;
+  if (body.path() == nullptr || body.path()->size() == 0) {
+    return responder.Fail(p::ErrorCode::InvalidArgument,
+                          "a backup needs a path: a directory on the server's machine");
+  }
+  Services& services = context.services;
+  if (services.backup_running.exchange(true)) {
+    return responder.Fail(p::ErrorCode::Overloaded,
+                          "a backup is being written already; retry once it is done");
+  }
+  services.logger.info("backup to {} requested by {}", body.path()->str(),
+                       context.identity.principal.Actor());
+  // Minutes for a large log on another file system: on the blocking pool, one at a time.
+  boost::asio::post(services.blocking, [&services, responder, path = body.path()->str()] {
+    auto backup = BackupDataDirectory(services.ledger, services.options.root_secret_sha256, path);
+    services.backup_running.store(false);
+    if (!backup.ok()) {
+      services.logger.warn("backup to {} failed: {}", path, backup.status().ToString());
+      return responder.Fail(ErrorCodeOf(backup.status()), backup.status().message());
+    }
+    services.logger.info("backup written to {} in {} ms: head {} {}, snapshot at {}", backup->path,
+                         backup->duration_ms, backup->ledger.log.head.sequence.value,
+                         ToHex(backup->ledger.log.head.hash),
+                         backup->ledger.snapshot_sequence.value);
+    responder.Finish(BackupFrame(responder.request_id(), *backup));
+  });
 }
 
 }  // namespace ledger::server

@@ -34,8 +34,8 @@ struct Server::Impl {
                 limits::kAuthenticationSourcesTrackedMax),
         batcher(io, ledger_ref, CommandResultsFrame),
         views_waiter(projector_ref, blocking),
-        services{ledger_ref, projector_ref, options,  *logger, io,          blocking,
-                 lockout,    metrics,       sessions, batcher, views_waiter},
+        services{ledger_ref, projector_ref, options,  *logger, io,           blocking,
+                 lockout,    metrics,       sessions, batcher, views_waiter, backup_running},
         acceptor(*io),
         sampler(*io),
         work(asio::make_work_guard(*io)),
@@ -58,6 +58,7 @@ struct Server::Impl {
   SessionRegistry sessions;
   CommandBatcher batcher;
   ViewsWaiter views_waiter;
+  std::atomic<bool> backup_running{false};
   Services services;
   tcp::acceptor acceptor;
   asio::steady_timer sampler;

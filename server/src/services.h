@@ -1,10 +1,12 @@
 // What every connection shares: the ledger, the projections, the options, the logger, the
-// io context and the blocking pool, the authentication lockout, the metrics and the
-// registry of connections. Owned by the Server; outlives every Session.
+// io context and the blocking pool, the authentication lockout, the metrics, the registry of
+// connections and whether a backup is being written. Owned by the Server; outlives every
+// Session.
 #pragma once
 
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -32,6 +34,9 @@ struct Services {
   CommandBatcher& batcher;
   /// Where requests wait for the views to reach their min_sequence (views_waiter.h).
   ViewsWaiter& views_waiter;
+  /// Set while a CreateBackup runs: one at a time, so that a backup holds one thread of the
+  /// blocking pool at most and two never write into one directory.
+  std::atomic<bool>& backup_running;
 };
 
 }  // namespace ledger::server
