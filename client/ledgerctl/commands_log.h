@@ -1,5 +1,5 @@
 // The subcommands about the log itself: ping, append (opaque events, root), read, tail,
-// verify, stats.
+// verify, stats; and backup (root, commands_backup.cc).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,5 +9,6 @@
 namespace ledger::ctl {
 
 void AddLogCommands(CLI::App& app, Ctl& ctl);
+void AddBackupCommand(CLI::App& app, Ctl& ctl);
 
 }  // namespace ledger::ctl

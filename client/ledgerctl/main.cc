@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   ledger::ctl::AddDirectoryCommands(app, ctl);
   ledger::ctl::AddPaymentCommands(app, ctl);
   ledger::ctl::AddLogCommands(app, ctl);
+  ledger::ctl::AddBackupCommand(app, ctl);
   ledger::ctl::AddQueryCommands(app, ctl);
   ledger::ctl::AddProjectionCommands(app, ctl);
   ledger::ctl::AddToolCommands(app, ctl);
