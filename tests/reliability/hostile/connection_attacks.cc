@@ -2,6 +2,7 @@
 // guessing credentials.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -81,8 +82,18 @@ AttackTally OpenIdleConnections(std::uint16_t port, std::size_t attempts,
     AttackSocket socket(port, "127.0.0.14");
     if (socket.connected()) sockets.push_back(std::move(socket));
   }
-  // The refused ones have their `Overloaded` frame and the close waiting by now.
-  std::this_thread::sleep_for(milliseconds(1000));
+  // The refused ones get their `Overloaded` frame and the close: wait until no more arrive
+  // (one quiet second), however slow the machine (a sanitizer build under load).
+  const auto give_up = Clock::now() + std::chrono::seconds(20);
+  std::size_t readable = 0;
+  for (auto quiet_since = Clock::now();
+       Clock::now() - quiet_since < milliseconds(1000) && Clock::now() < give_up;) {
+    std::this_thread::sleep_for(milliseconds(100));
+    const auto now_readable = static_cast<std::size_t>(std::count_if(
+        sockets.begin(), sockets.end(), [](AttackSocket& socket) { return socket.Readable(); }));
+    if (now_readable != readable || readable == 0) quiet_since = Clock::now();
+    readable = now_readable;
+  }
   AttackTally tally;
   for (AttackSocket& socket : sockets) {
     if (socket.Readable()) {
