@@ -93,10 +93,11 @@ class Driver : public std::enable_shared_from_this<Driver> {
   std::atomic<bool> measuring_{false};
 };
 
-/// Root sets up an organization, a production platform and an API key for this run.
-bool Setup(Ctl& ctl, const std::string& run, std::string* key_credential) {
+/// Root sets up an organization, a production platform and an API key for this run; the exit
+/// code to stop with when it could not.
+int Setup(Ctl& ctl, const std::string& run, std::string* key_credential) {
   NewSecret secret;
-  if (!MakeSecret(&secret)) return false;
+  if (!MakeSecret(&secret)) return kExitRejected;
   const std::string organization = "bench-" + run;
   const std::string platform = "bench-" + run + "-p";
   auto reply = ctl.Call(
@@ -106,15 +107,16 @@ bool Setup(Ctl& ctl, const std::string& run, std::string* key_credential) {
                                                    schema::Environment::Production),
                             client::IssueApiKey(platform, platform + "-key", secret.sha256)}));
   const Results* results = ResultsVector(reply);
-  if (!reply.ok() || results == nullptr) return false;
+  if (!reply.ok()) return ctl.ExitCodeOf(reply);
+  if (results == nullptr) return kExitConnection;
   for (const auto* result : *results) {
     if (result->status() != p::ErrorCode::Ok) {
       std::cerr << "ledgerctl bench: setup refused: " << Text(result->message()) << "\n";
-      return false;
+      return kExitRejected;
     }
   }
   *key_credential = platform + "-key." + secret.secret;
-  return true;
+  return kExitOk;
 }
 
 double Percentile(std::vector<std::uint32_t>& sorted, double q) {
@@ -245,7 +247,7 @@ int RunBench(Ctl& ctl, const BenchOptions& options) {
   connect.client_name = "ledgerctl-bench";
   if (workload != Workload::kOpaque) {
     std::string key;
-    if (!Setup(ctl, run, &key)) return kExitRejected;
+    if (int setup = Setup(ctl, run, &key); setup != kExitOk) return setup;
     connect.kind = p::CredentialKind::ApiKey;
     connect.credential = key;
     connect.environment = schema::Environment::Unspecified;

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 #include <memory>
@@ -28,35 +30,49 @@ const std::map<std::string, schema::Role>& Roles() {
   return kRoles;
 }
 
-/// Issues a key or a token: a new secret, only its hash sent, the credential printed once.
-int Issue(Ctl& ctl, const std::string& label, const std::string& id, const std::string& save,
+/// Issues a key or a token: a new secret (or the one --save FILE holds from an earlier run of
+/// the same command, secret.h), only its hash sent, the credential printed once.
+int Issue(Ctl& ctl, const std::string& command_name, const std::string& id, const std::string& save,
           const std::function<c::CommandBuilder(c::SecretHash)>& command) {
   NewSecret secret;
   if (!MakeSecret(&secret)) {
-    std::cerr << "ledgerctl: no randomness available\n";
+    ctl.PrintUsageError("no randomness available");
     return kExitRejected;
   }
+  SavedCredential saved = SavedCredential::kWritten;
+  std::string error;
+  if (!save.empty() && !PrepareSavedCredential(save, id, &secret, &saved, &error)) {
+    ctl.PrintUsageError(error);
+    return kExitUsage;
+  }
+  const bool wrote_file = !save.empty() && saved == SavedCredential::kWritten;
   auto reply =
       ctl.Call(protocol::RequestBody::ExecuteCommands, c::ExecuteBatch({command(secret.sha256)}));
-  if (!reply.ok()) return ctl.ExitCodeOf(reply);
+  if (!reply.ok()) {
+    if (!save.empty()) {
+      std::cerr << "ledgerctl: the outcome is unknown; the credential is in " << save
+                << ": run the same command again (same --save and --idempotency-key) to learn it\n";
+    }
+    return ctl.ExitCodeOf(reply);
+  }
   const auto results = ResultsOf(reply);
   if (results.size() != 1) return kExitConnection;
   const auto* result = results.front();
-  if (result->status() != protocol::ErrorCode::Ok) {
-    ctl.PrintError({c::ErrorKind::kServer, result->status(),
-                    Text(result->code_name()) + ": " + Text(result->message())});
-    return kExitRejected;
+  const bool issued = result->status() == protocol::ErrorCode::Ok ||
+                      result->status() == protocol::ErrorCode::Duplicate;
+  if (!issued) {
+    // Nothing was recorded: a file written for it would hold a credential that never works.
+    if (wrote_file) ::unlink(save.c_str());
+    return ctl.PrintResults({command_name}, results);
   }
   const std::string credential = id + "." + secret.secret;
-  if (!save.empty() && !SaveCredential(save, credential)) {
-    std::cerr << "ledgerctl: cannot write " << save << "\n";
-    return kExitRejected;
-  }
   if (ctl.options.json) {
-    Ctl::PrintJson({{label, id}, {"credential", credential}, {"sequence", result->sequence()}});
+    Ctl::PrintJson({{"results", {ResultJson(command_name, *result)}}, {"credential", credential}});
   } else {
-    std::cout << label << " " << id << " issued at sequence " << result->sequence()
-              << ". Its credential (shown once):\n\n  " << credential << "\n\n";
+    std::cout << command_name << " " << id
+              << (result->status() == protocol::ErrorCode::Duplicate ? " was issued" : " issued")
+              << " at sequence " << result->sequence() << ". Its credential (shown once"
+              << (save.empty() ? "" : "; also in " + save) << "):\n\n  " << credential << "\n\n";
   }
   return kExitOk;
 }
@@ -154,13 +170,13 @@ void AddCredentials(CLI::App& app, Ctl& ctl) {
     issue->add_option("--save", (*o)["save"], "also write the credential to this file (0600)");
     issue->callback([&ctl, common, o, is_key] {
       ctl.action = [common, o, is_key](Ctl& c) {
-        return Issue(
-            c, is_key ? "key" : "token", (*o)["id"], (*o)["save"], [&](c::SecretHash hash) {
-              return is_key
-                         ? client::IssueApiKey((*o)["owner"], (*o)["id"], hash, common->Options())
-                         : client::IssueUserToken((*o)["owner"], (*o)["id"], hash,
-                                                  common->Options());
-            });
+        return Issue(c, is_key ? "issue_api_key" : "issue_user_token", (*o)["id"], (*o)["save"],
+                     [&](c::SecretHash hash) {
+                       return is_key ? client::IssueApiKey((*o)["owner"], (*o)["id"], hash,
+                                                           common->Options())
+                                     : client::IssueUserToken((*o)["owner"], (*o)["id"], hash,
+                                                              common->Options());
+                     });
       };
     });
     auto* revoke = Sub(*group, "revoke", is_key ? "revoke an API key" : "revoke a token", common);

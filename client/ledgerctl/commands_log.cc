@@ -169,12 +169,7 @@ void AddTailVerifyStats(CLI::App& app, Ctl& ctl) {
       const auto* r = reply.body<p::VerifyChainResult>();
       if (r == nullptr) return kExitConnection;
       if (c.options.json) {
-        Ctl::PrintJson({{"ok", r->ok()},
-                        {"events_checked", r->events_checked()},
-                        {"first_bad_sequence", r->first_bad_sequence()},
-                        {"problem", Text(r->problem())},
-                        {"head_sequence", r->last_good_sequence()},
-                        {"head_hash", Hex(r->last_good_hash())}});
+        Ctl::PrintJson(ResponseJson(reply));
       } else if (r->ok()) {
         std::cout << "chain intact: " << r->events_checked() << " events checked\nhead "
                   << r->last_good_sequence() << " " << Hex(r->last_good_hash()) << "\n";
@@ -232,9 +227,10 @@ void AddLogCommands(CLI::App& app, Ctl& ctl) {
       const auto* who = c.Connect()->identity().body<p::Authenticated>();
       if (who == nullptr) return kExitConnection;
       if (c.options.json) {
-        Ctl::PrintJson({{"principal", Text(who->principal_id())},
-                        {"environment", schema::EnumNameEnvironment(who->environment())},
-                        {"server_version", Text(who->server_version())}});
+        // The Authenticated answer, with the Pong's server time.
+        nlohmann::json json = ResponseJson(c.Connect()->identity());
+        json.update(ResponseJson(reply));
+        Ctl::PrintJson(json);
       } else {
         std::cout << "pong from ledgerd " << Text(who->server_version()) << " as "
                   << Text(who->principal_id()) << " ("

@@ -28,7 +28,7 @@ void AddRebuild(CLI::App& projections, Ctl& ctl) {
       std::vector<std::string> rebuilding;
       for (const auto* name : Items(rebuilt->names())) rebuilding.push_back(Text(name));
       if (c.options.json) {
-        Ctl::PrintJson({{"rebuilding", rebuilding}});
+        Ctl::PrintJson(ResponseJson(reply));
         return kExitOk;
       }
       std::cout << "rebuilding:";

@@ -11,21 +11,7 @@
 #include <string_view>
 
 namespace ledger::ctl {
-namespace {
 
-namespace p = protocol;
-using nlohmann::json;
-
-struct QueryOptions {
-  std::string organization, platform, order, status, reference, account, currency, actor, user,
-      cursor, from, to, at_time;
-  std::uint64_t at_sequence = 0, min_sequence = 0;
-  std::uint32_t limit = 0, wait_ms = 2000;
-};
-
-/// Microseconds since the epoch from "2025-11-21", "2025-11-21T13:00:00Z",
-/// "2025-11-21T13:00:00.123456Z" (as ledgerctl prints times) or a number of microseconds;
-/// nullopt for anything else. Empty is 0: not given.
 std::optional<std::int64_t> ParseTime(const std::string& text) {
   if (text.empty()) return 0;
   if (text.find_first_not_of("0123456789", text[0] == '-' ? 1 : 0) == std::string::npos) {
@@ -73,8 +59,7 @@ std::optional<std::int64_t> ParseTime(const std::string& text) {
   return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000 + fraction_us;
 }
 
-/// Refuses, as a usage error, a time ParseTime cannot read.
-const CLI::Validator kTimeText(
+const CLI::Validator kTimeText = CLI::Validator(
     [](std::string& text) {
       return ParseTime(text).has_value()
                  ? std::string()
@@ -83,6 +68,18 @@ const CLI::Validator kTimeText(
                        "(2025-11-21T13:00:00.123456Z) or microseconds since the epoch";
     },
     "TIME");
+
+namespace {
+
+namespace p = protocol;
+using nlohmann::json;
+
+struct QueryOptions {
+  std::string organization, platform, order, status, reference, account, currency, actor, user,
+      cursor, from, to, at_time;
+  std::uint64_t at_sequence = 0, min_sequence = 0;
+  std::uint32_t limit = 0, wait_ms = 2000;
+};
 
 client::BodyBuilder QueryBody(p::QueryKind kind, const QueryOptions& o, schema::Environment env) {
   return [kind, o, env](flatbuffers::FlatBufferBuilder& b) {
@@ -165,10 +162,12 @@ void PrintQuery(p::QueryKind kind, const json& body) {
   using F = Format;
   switch (kind) {
     case p::QueryKind::PlatformSummary:
-    case p::QueryKind::OrganizationSummary:
-      std::cout << body.value("organization_id", "") << " " << body.value("platform_id", "") << " ("
-                << body.value("environment", "") << "), as of sequence " << body.value("as_of", 0)
-                << "\n\n";
+    case p::QueryKind::OrganizationSummary: {
+      const std::string platform = body.value("platform_id", "");
+      std::cout << body.value("organization_id", "") << (platform.empty() ? "" : "/" + platform)
+                << " \"" << body.value("name", "") << "\" (" << body.value("environment", "")
+                << "), as of sequence " << body.value("as_of", 0) << "\n\n";
+    }
       return PrintRows(body.value("currencies", json::array()), kFigures);
     case p::QueryKind::DailyTotals:
       return PrintRows(body.value("days", json::array()),
@@ -271,9 +270,6 @@ void PrintQuery(p::QueryKind kind, const json& body) {
 
 }  // namespace
 
-// Continued in commands_export.cc.
-void AddExportCommands(CLI::App& app, Ctl& ctl);
-
 void AddQueryCommands(CLI::App& app, Ctl& ctl) {
   auto* query = app.add_subcommand("query", "read the views (projections)")->require_subcommand(1);
   auto o = std::make_shared<QueryOptions>();
@@ -322,14 +318,16 @@ void AddQueryCommands(CLI::App& app, Ctl& ctl) {
     if (k.takes & kPlatform) {
       sub->add_option("--platform", o->platform, "platform id (none: the whole organization)");
     }
-    if (k.takes & kOrder) sub->add_option("--order", o->order, "order id");
+    if (k.takes & kOrder) sub->add_option("--order", o->order, "order id")->required();
     if (k.takes & kStatus) sub->add_option("--status", o->status, "status filter");
     if (k.takes & kReference) sub->add_option("--reference", o->reference, "exact reference");
     if (k.takes & kAccount) {
-      sub->add_option("--account", o->account, "account name (wallet:<platform>...)");
-      sub->add_option("--currency", o->currency, "ISO 4217 code");
+      sub->add_option("--account", o->account, "account name (wallet:<platform>...)")->required();
+      sub->add_option("--currency", o->currency, "ISO 4217 code")->required();
     }
-    if (k.takes & kActor) sub->add_option("--actor", o->actor, "root, user:<id> or key:<id>");
+    if (k.takes & kActor) {
+      sub->add_option("--actor", o->actor, "root, user:<id> or key:<id>")->required();
+    }
     if (k.takes & kUser) sub->add_option("--user", o->user, "user id");
     if (k.takes & kRange) {
       sub->add_option("--from", o->from, "from this date, time or µs")->check(kTimeText);

@@ -44,17 +44,32 @@ bool ParseEnvironment(const std::string& name, schema::Environment* out) {
   return true;
 }
 
-bool Ctl::MakeConnectOptions(client::ConnectOptions* out, std::string* error) const {
-  auto colon = options.server.rfind(':');
-  if (colon == std::string::npos) {
-    *error = "--server must be host:port";
+bool ParseServerAddress(const std::string& address, std::string* host, std::uint16_t* port) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string name = address.substr(0, colon);
+  if (name.front() == '[') {
+    if (name.size() < 3 || name.back() != ']') return false;
+    name = name.substr(1, name.size() - 2);
+  } else if (name.find(':') != std::string::npos) {
+    return false;  // An IPv6 address without brackets: which colon starts the port?
+  }
+  const std::string digits = address.substr(colon + 1);
+  if (digits.empty() || digits.size() > 5 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
-  out->host = options.server.substr(0, colon);
-  try {
-    out->port = static_cast<std::uint16_t>(std::stoi(options.server.substr(colon + 1)));
-  } catch (const std::exception&) {
-    *error = "--server must be host:port";
+  const int number = std::stoi(digits);
+  if (number < 1 || number > 65535) return false;
+  *host = std::move(name);
+  *port = static_cast<std::uint16_t>(number);
+  return true;
+}
+
+bool Ctl::MakeConnectOptions(client::ConnectOptions* out, std::string* error) const {
+  if (!ParseServerAddress(options.server, &out->host, &out->port)) {
+    *error = "--server must be host:port (a port from 1 to 65535; [::1]:7400 for IPv6), not '" +
+             options.server + "'";
     return false;
   }
   std::string credential = options.credential;
@@ -228,6 +243,17 @@ int Ctl::Execute(std::vector<std::pair<std::string, client::CommandBuilder>> com
   return PrintResults(names, results);
 }
 
+nlohmann::json ResultJson(const std::string& command, const p::CommandResult& result) {
+  std::string code = result.code_name() ? Text(result.code_name()) : "accepted";
+  if (result.status() == p::ErrorCode::Duplicate) code = "duplicate";
+  return {{"command", command},
+          {"status", p::EnumNameErrorCode(result.status())},
+          {"code", code},
+          {"sequence", result.sequence()},
+          {"stream_version", result.stream_version()},
+          {"message", Text(result.message())}};
+}
+
 int Ctl::PrintResults(const std::vector<std::string>& names,
                       const std::vector<const p::CommandResult*>& results) const {
   int exit_code = kExitOk;
@@ -237,18 +263,10 @@ int Ctl::PrintResults(const std::vector<std::string>& names,
     const auto* r = results[i];
     const bool ok = r->status() == p::ErrorCode::Ok || r->status() == p::ErrorCode::Duplicate;
     if (!ok) exit_code = kExitRejected;
-    std::string code = r->code_name() ? Text(r->code_name()) : "accepted";
-    if (r->status() == p::ErrorCode::Duplicate) code = "duplicate";
-    std::string message = Text(r->message());
-    json.push_back({{"command", names[i]},
-                    {"status", p::EnumNameErrorCode(r->status())},
-                    {"code", code},
-                    {"sequence", r->sequence()},
-                    {"stream_version", r->stream_version()},
-                    {"message", message}});
-    rows.push_back({names[i], p::EnumNameErrorCode(r->status()), code,
-                    ok ? std::to_string(r->sequence()) : "",
-                    ok ? std::to_string(r->stream_version()) : "", message});
+    json.push_back(ResultJson(names[i], *r));
+    rows.push_back({names[i], p::EnumNameErrorCode(r->status()),
+                    json.back()["code"].get<std::string>(), ok ? std::to_string(r->sequence()) : "",
+                    ok ? std::to_string(r->stream_version()) : "", Text(r->message())});
   }
   if (options.json) {
     PrintJson({{"results", json}});

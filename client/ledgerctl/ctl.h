@@ -83,6 +83,8 @@ std::string FormatTime(std::int64_t micros);
 /// for a code not there).
 std::string FormatMoney(std::int64_t amount_minor, const std::string& currency);
 bool ParseEnvironment(const std::string& name, schema::Environment* out);
+/// "host:port" or "[v6 address]:port", the port a decimal number from 1 to 65535.
+bool ParseServerAddress(const std::string& address, std::string* host, std::uint16_t* port);
 
 /// A FlatBuffers string's text; empty when absent.
 std::string Text(const flatbuffers::String* text);
@@ -97,6 +99,9 @@ std::vector<const T*> Items(const flatbuffers::Vector<flatbuffers::Offset<T>>* v
   for (const T* item : *vector) items.push_back(item);
   return items;
 }
+/// One command's result as --json prints it: command, status, code, sequence,
+/// stream_version, message.
+nlohmann::json ResultJson(const std::string& command, const protocol::CommandResult& result);
 /// The results of a CommandResults reply (none for any other reply).
 std::vector<const protocol::CommandResult*> ResultsOf(const client::Reply& reply);
 

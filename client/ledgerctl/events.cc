@@ -1,56 +1,67 @@
 #include "events.h"
 
-#include <flatbuffers/minireflect.h>
-
 #include "ctl.h"
 #include "ledger/schema/envelope_generated.h"
 #include "ledger/schema/events_generated.h"
+#include "response_json.h"
 
 namespace ledger::ctl {
 namespace {
 
 namespace s = schema;
 
-const flatbuffers::TypeTable* PayloadTable(s::EventType type) {
+/// How to read one event type's payload: its verifier and its type table.
+struct PayloadKind {
+  const flatbuffers::TypeTable* table = nullptr;
+  bool (*verify)(flatbuffers::Verifier&) = nullptr;
+};
+
+template <typename T>
+PayloadKind Kind() {
+  return {T::MiniReflectTypeTable(),
+          [](flatbuffers::Verifier& verifier) { return verifier.VerifyBuffer<T>(nullptr); }};
+}
+
+PayloadKind PayloadKindOf(s::EventType type) {
   switch (type) {
     case s::EventType::OrganizationCreated:
-      return s::OrganizationCreatedTypeTable();
+      return Kind<s::OrganizationCreated>();
     case s::EventType::PlatformCreated:
-      return s::PlatformCreatedTypeTable();
+      return Kind<s::PlatformCreated>();
     case s::EventType::UserRegistered:
-      return s::UserRegisteredTypeTable();
+      return Kind<s::UserRegistered>();
     case s::EventType::RoleGranted:
-      return s::RoleGrantedTypeTable();
+      return Kind<s::RoleGranted>();
     case s::EventType::RoleRevoked:
-      return s::RoleRevokedTypeTable();
+      return Kind<s::RoleRevoked>();
     case s::EventType::ApiKeyIssued:
-      return s::ApiKeyIssuedTypeTable();
+      return Kind<s::ApiKeyIssued>();
     case s::EventType::ApiKeyRevoked:
-      return s::ApiKeyRevokedTypeTable();
+      return Kind<s::ApiKeyRevoked>();
     case s::EventType::UserTokenIssued:
-      return s::UserTokenIssuedTypeTable();
+      return Kind<s::UserTokenIssued>();
     case s::EventType::UserTokenRevoked:
-      return s::UserTokenRevokedTypeTable();
+      return Kind<s::UserTokenRevoked>();
     case s::EventType::BankAccountAdded:
-      return s::BankAccountAddedTypeTable();
+      return Kind<s::BankAccountAdded>();
     case s::EventType::OrderCreated:
-      return s::OrderCreatedTypeTable();
+      return Kind<s::OrderCreated>();
     case s::EventType::OrderCancelled:
-      return s::OrderCancelledTypeTable();
+      return Kind<s::OrderCancelled>();
     case s::EventType::TransactionCreated:
-      return s::TransactionCreatedTypeTable();
+      return Kind<s::TransactionCreated>();
     case s::EventType::OperationRecorded:
-      return s::OperationRecordedTypeTable();
+      return Kind<s::OperationRecorded>();
     case s::EventType::WithdrawalRequested:
-      return s::WithdrawalRequestedTypeTable();
+      return Kind<s::WithdrawalRequested>();
     case s::EventType::WithdrawalSettled:
-      return s::WithdrawalSettledTypeTable();
+      return Kind<s::WithdrawalSettled>();
     case s::EventType::WithdrawalFailed:
-      return s::WithdrawalFailedTypeTable();
+      return Kind<s::WithdrawalFailed>();
     case s::EventType::Opaque:
       break;
   }
-  return nullptr;
+  return {};
 }
 
 /// The envelope, copied so that its scalars are aligned whatever the frame's layout.
@@ -65,15 +76,14 @@ const s::Envelope* Envelope(const protocol::Event& event, std::string* storage) 
 }
 
 nlohmann::json PayloadJson(const s::Envelope& envelope) {
-  const auto* table = PayloadTable(envelope.type());
+  const PayloadKind kind = PayloadKindOf(envelope.type());
   const auto* payload = envelope.payload();
-  if (table == nullptr || payload == nullptr) return Hex(payload);
+  if (kind.table == nullptr || payload == nullptr) return Hex(payload);
+  // Copied, so that the payload's scalars are aligned, and verified like any buffer read.
   std::string copy(reinterpret_cast<const char*>(payload->data()), payload->size());
-  flatbuffers::ToStringVisitor visitor("", true, "", false);
-  flatbuffers::IterateFlatBuffer(reinterpret_cast<const std::uint8_t*>(copy.data()), table,
-                                 &visitor);
-  auto parsed = nlohmann::json::parse(visitor.s, nullptr, false);
-  return parsed.is_discarded() ? nlohmann::json(Hex(payload)) : parsed;
+  flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(copy.data()), copy.size());
+  if (!kind.verify(verifier)) return Hex(payload);
+  return TableJson(flatbuffers::GetRoot<std::uint8_t>(copy.data()), kind.table);
 }
 
 }  // namespace
@@ -82,20 +92,11 @@ nlohmann::json EventJson(const protocol::Event& event) {
   std::string storage;
   const s::Envelope* envelope = Envelope(event, &storage);
   if (envelope == nullptr) return {{"error", "unreadable envelope"}};
-  return {{"sequence", envelope->sequence()},
-          {"stream", Text(envelope->stream())},
-          {"stream_version", envelope->stream_version()},
-          {"type", s::EnumNameEventType(envelope->type())},
-          {"recorded_at", FormatTime(envelope->recorded_at_us())},
-          {"actor", Text(envelope->actor())},
-          {"environment", s::EnumNameEnvironment(envelope->environment())},
-          {"organization", Text(envelope->organization())},
-          {"platform", Text(envelope->platform())},
-          {"idempotency_key", Text(envelope->idempotency_key())},
-          {"correlation_id", Text(envelope->correlation_id())},
-          {"previous_hash", Hex(envelope->previous_hash())},
-          {"hash", Hex(event.hash())},
-          {"payload", PayloadJson(*envelope)}};
+  nlohmann::json json =
+      TableJson(reinterpret_cast<const std::uint8_t*>(envelope), s::EnvelopeTypeTable());
+  json["payload"] = PayloadJson(*envelope);
+  json["hash"] = Hex(event.hash());
+  return json;
 }
 
 const std::vector<std::string>& EventColumns() {

@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
       ->envname("LEDGER_ENV")
       ->check(CLI::IsMember({"sandbox", "production"}));
   app.add_flag("--json", o.json, "machine-readable output");
-  app.add_option("--timeout-ms", o.timeout_ms, "how long to wait for a response");
+  app.add_option("--timeout-ms", o.timeout_ms, "how long to wait for a response")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{24} * 3600 * 1000));
 
   ledger::ctl::AddDirectoryCommands(app, ctl);
   ledger::ctl::AddPaymentCommands(app, ctl);
@@ -44,13 +45,6 @@ int main(int argc, char** argv) {
   ledger::ctl::AddProjectionCommands(app, ctl);
   ledger::ctl::AddToolCommands(app, ctl);
   ledger::ctl::RequireDecimalIntegers(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? ledger::ctl::kExitOk : ledger::ctl::kExitUsage;
-  }
-  // A flag beats an environment variable: --credential-file given on the command line wins over
-  // a LEDGER_CREDENTIAL the environment happens to hold.
   const auto given = [argc, argv](std::string_view flag) {
     for (int i = 1; i < argc; ++i) {
       std::string_view arg = argv[i];
@@ -61,6 +55,20 @@ int main(int argc, char** argv) {
     }
     return false;
   };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const bool asked = e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success);
+    if (!asked && given("--json")) {
+      // --json may follow the mistake, so it is looked for in the arguments themselves.
+      o.json = true;
+      ctl.PrintUsageError(e.what());
+      return ledger::ctl::kExitUsage;
+    }
+    return app.exit(e) == 0 ? ledger::ctl::kExitOk : ledger::ctl::kExitUsage;
+  }
+  // A flag beats an environment variable: --credential-file given on the command line wins over
+  // a LEDGER_CREDENTIAL the environment happens to hold.
   if (given("--credential-file") && !given("--credential")) o.credential.clear();
   if (!ctl.action) {
     std::fputs(app.help().c_str(), stderr);

@@ -29,7 +29,8 @@ json NumberOrName(std::int64_t value, const TypeTable* type, json number) {
 }
 
 /// What the reader of a field absent from the buffer sees: the schema's default, which is zero
-/// (or the enum's zero value) for every field of the protocol.
+/// (or the enum's zero value) for every field of the responses and events (some requests have
+/// other defaults, but requests are not printed).
 json DefaultOf(ElementaryType element, const TypeTable* type) {
   switch (element) {
     case flatbuffers::ET_BOOL:

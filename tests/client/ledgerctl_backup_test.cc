@@ -54,8 +54,8 @@ TEST_F(LedgerctlBackupTest, PrintsTheHeadItHoldsAndRefusalsExitAsDocumented) {
   const auto verified = Json("verify");
   const auto backup = Json("backup --to " + backups_.Child("first"));
   EXPECT_EQ(backup["path"], backups_.Child("first"));
-  EXPECT_EQ(backup["head_sequence"], verified["head_sequence"]);
-  EXPECT_EQ(backup["head_hash"], verified["head_hash"]);
+  EXPECT_EQ(backup["head_sequence"], verified["last_good_sequence"]);
+  EXPECT_EQ(backup["head_hash"], verified["last_good_hash"]);
   EXPECT_TRUE(std::regex_match(backup["head_hash"].get<std::string>(), std::regex("[0-9a-f]{64}")))
       << backup.dump();
   EXPECT_EQ(backup["snapshot_sequence"], 0);
@@ -69,8 +69,8 @@ TEST_F(LedgerctlBackupTest, PrintsTheHeadItHoldsAndRefusalsExitAsDocumented) {
   EXPECT_NE(text.output.find("backup written to " + backups_.Child("second")), std::string::npos)
       << text.output;
   const std::string head = "head " +
-                           std::to_string(verified["head_sequence"].get<std::uint64_t>()) + " " +
-                           verified["head_hash"].get<std::string>();
+                           std::to_string(verified["last_good_sequence"].get<std::uint64_t>()) +
+                           " " + verified["last_good_hash"].get<std::string>();
   EXPECT_NE(text.output.find(head), std::string::npos) << text.output;
 
   // Refused by the server: exit 1, saying why.

@@ -6,11 +6,14 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "server/server_fixture.h"
+#include "support/temp_dir.h"
 
 namespace ledger::testing {
 namespace {
@@ -46,6 +49,7 @@ class LedgerctlTest : public ::testing::Test {
   }
 
   TestServer server_;
+  TempDir temp_;
 };
 
 TEST_F(LedgerctlTest, CommandsTablesJsonAndExitCodes) {
@@ -124,7 +128,7 @@ TEST_F(LedgerctlTest, IssuedKeysWorkAndTheLogIsReadable) {
 
   auto verified = Json("verify");
   EXPECT_EQ(verified["ok"], true);
-  EXPECT_EQ(verified["head_sequence"], 4);
+  EXPECT_EQ(verified["last_good_sequence"], 4);
   auto stats = Json("stats");
   EXPECT_EQ(stats["head_sequence"], 4);
 
@@ -203,8 +207,19 @@ TEST_F(LedgerctlTest, TimesAreReadToTheMicrosecond) {
   }
   auto log = Json("read log --from 6 --count 1");
   ASSERT_EQ(log["events"].size(), 1u);
-  const std::string captured_at = log["events"][0]["recorded_at"];  // "...:SS.ffffffZ"
+  // The event's time as ledgerctl prints it in tables: "...:SS.ffffffZ".
+  const std::int64_t recorded_at_us = log["events"][0]["recorded_at_us"];
+  const std::time_t seconds = static_cast<std::time_t>(recorded_at_us / 1'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%06dZ", static_cast<int>(recorded_at_us % 1'000'000));
+  const std::string captured_at = std::string(text) + fraction;
   ASSERT_EQ(captured_at.size(), 27u) << captured_at;
+  CtlRun table = Ctl("read log --from 6 --count 1");
+  EXPECT_NE(table.output.find(captured_at), std::string::npos) << table.output;
   auto balance_at = [&](const std::string& time) {
     return Json(
         "--env sandbox query balance --org acme --platform shop --account wallet:shop "
@@ -352,12 +367,93 @@ TEST_F(LedgerctlTest, JsonHoldsEveryFieldUnderItsSchemaName) {
   EXPECT_NE(roles_table.output.find("kiosk"), std::string::npos) << roles_table.output;
 
   auto rebuilt = Json("projections rebuild --name audit");
-  EXPECT_EQ(rebuilt["rebuilding"], nlohmann::json::array({"audit"}));
+  EXPECT_EQ(rebuilt["names"], nlohmann::json::array({"audit"}));
 }
 
 TEST_F(LedgerctlTest, DemoRecordsTheOrdersAskedFor) {
   auto demo = Json("demo --orders 10");
   EXPECT_EQ(demo["orders"], 10);
+}
+
+// --save FILE holds the secret before the command goes out: never a credential issued and
+// lost, never a file overwritten, and a retry with the same file and key is a duplicate.
+TEST_F(LedgerctlTest, SavedCredentialsAreWrittenFirstAndRetriesAreDuplicates) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
+            0);
+  const std::string head_before = std::to_string(server_.ledger().log().Head().sequence.value);
+  // A file that cannot be written: nothing is issued.
+  EXPECT_EQ(Ctl("key issue --platform shop --id k-lost --save /nonexistent/k.credential").exit_code,
+            2);
+  EXPECT_EQ(std::to_string(server_.ledger().log().Head().sequence.value), head_before);
+  // Issued, then retried with the same file and key: the same credential, a duplicate.
+  const std::string file = temp_.Child("k1.credential");
+  auto first = Json("key issue --platform shop --id k1 --idempotency-key k1 --save " + file);
+  EXPECT_EQ(first["results"][0]["status"], "Ok");
+  std::ifstream saved(file);
+  std::string line;
+  saved >> line;
+  EXPECT_EQ(line, first["credential"]);
+  auto retry = Json("key issue --platform shop --id k1 --idempotency-key k1 --save " + file);
+  EXPECT_EQ(retry["results"][0]["status"], "Duplicate");
+  EXPECT_EQ(retry["results"][0]["sequence"], first["results"][0]["sequence"]);
+  EXPECT_EQ(retry["credential"], first["credential"]);
+  // A file holding something else is not overwritten.
+  const std::string other = temp_.Child("other.txt");
+  std::ofstream(other) << "keep me\n";
+  EXPECT_EQ(Ctl("key issue --platform shop --id k2 --save " + other).exit_code, 2);
+  std::ifstream kept(other);
+  std::getline(kept, line);
+  EXPECT_EQ(line, "keep me");
+  // Refused by the server: the file written for it is removed.
+  const std::string refused = temp_.Child("refused.credential");
+  EXPECT_EQ(Ctl("key issue --platform nowhere --id k3 --save " + refused).exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(refused));
+}
+
+// Command-line mistakes are usage errors (exit 2), as JSON with --json.
+TEST_F(LedgerctlTest, CommandLineMistakesAreUsageErrors) {
+  for (const char* server : {"127.0.0.1:99999", "127.0.0.1:0", "127.0.0.1:0x10", "::1:7400"}) {
+    EXPECT_EQ(Ctl(std::string("--server ") + server + " ping").exit_code, 2) << server;
+  }
+  EXPECT_EQ(Ctl("--timeout-ms 0 ping").exit_code, 2);
+  EXPECT_EQ(Ctl("query order --org acme --platform shop").exit_code, 2);  // No --order.
+  EXPECT_EQ(Ctl("query activity --org acme").exit_code, 2);               // No --actor.
+  CtlRun mistake = Ctl("--json order create --platform shop --id o-1 --amount abc --currency EUR");
+  EXPECT_EQ(mistake.exit_code, 2);
+  auto error = nlohmann::json::parse(mistake.output, nullptr, false);
+  EXPECT_EQ(error["error"]["kind"], "usage") << mistake.output;
+  // The IPv6 form is read (nothing listens there: a connection failure, not a usage error).
+  EXPECT_EQ(RunShell(std::string(LEDGERCTL_PATH) + " --server [::1]:1 --credential root.x ping")
+                .exit_code,
+            3);
+  EXPECT_EQ(RunShell(std::string(LEDGERCTL_PATH) +
+                     " --server 127.0.0.1:1 --credential root.x bench --duration 1")
+                .exit_code,
+            3);
+}
+
+// A failed export leaves the file of that name as it was; a finished one replaces it.
+TEST_F(LedgerctlTest, AFailedExportKeepsTheEarlierFile) {
+  ASSERT_EQ(Ctl("org create --id acme --name Acme").exit_code, 0);
+  ASSERT_EQ(Ctl("platform create --org acme --id shop --name Shop --environment sandbox").exit_code,
+            0);
+  const std::string file = temp_.Child("payments.csv");
+  std::ofstream(file) << "an earlier export\n";
+  EXPECT_EQ(Ctl("export payments --org acme --platform nowhere --out " + file).exit_code, 1);
+  std::ifstream kept(file);
+  std::string line;
+  std::getline(kept, line);
+  EXPECT_EQ(line, "an earlier export");
+  EXPECT_FALSE(std::filesystem::exists(file + ".partial"));
+  const std::string head = std::to_string(server_.ledger().log().Head().sequence.value);
+  auto written = Json("export payments --org acme --platform shop --min-sequence " + head +
+                      " --from 2025-01-01 --out " + file);
+  EXPECT_EQ(written["as_of_sequence"].get<std::uint64_t>(), std::stoull(head));
+  EXPECT_EQ(written["as_of_hash"].get<std::string>().size(), 64u);
+  std::ifstream replaced(file);
+  std::getline(replaced, line);
+  EXPECT_NE(line, "an earlier export");
 }
 
 }  // namespace
