@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -131,6 +132,13 @@ Result<Hash256> LoadRootHash(const std::string& data_directory) {
   const std::string path = RootHashPath(data_directory);
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
+    std::error_code error;
+    if (std::filesystem::exists(data_directory + "/log", error)) {
+      return Status::NotFound(fmt::format(
+          "{} is missing: {} holds a ledger without its root credential's hash (an unfinished "
+          "backup?); put back the root.sha256 of the ledger it came from",
+          path, data_directory));
+    }
     return Status::NotFound(
         fmt::format("{} is missing: run `ledgerd init --data {}` first", path, data_directory));
   }
@@ -148,9 +156,20 @@ Result<Hash256> LoadRootHash(const std::string& data_directory) {
 }
 
 Result<DataDirectoryBackup> BackupDataDirectory(const Ledger& ledger, const Hash256& root_hash,
+                                                const std::string& served,
                                                 const std::string& directory) {
   const auto start = std::chrono::steady_clock::now();
   std::filesystem::path target = std::filesystem::path(directory).lexically_normal();
+  if (!served.empty() && target.is_absolute()) {
+    std::error_code error;
+    const auto inside = std::filesystem::weakly_canonical(target, error);
+    const auto data = std::filesystem::weakly_canonical(served, error);
+    if (!error &&
+        std::mismatch(data.begin(), data.end(), inside.begin(), inside.end()).first == data.end()) {
+      return Status::InvalidArgument(fmt::format(
+          "{} is inside the data directory {}: a backup goes outside it", directory, served));
+    }
+  }
   if (!target.has_filename() && target != target.root_path()) target = target.parent_path();
   bool created = false;
   Status prepared = PrepareBackupDirectory(target, &created);

@@ -146,6 +146,7 @@ int Serve(const server::ResolvedConfig& resolved) {
   Status parsed =
       server::ParseListenAddress(config.listen, &server_options.host, &server_options.port);
   server_options.root_secret_sha256 = *root;
+  server_options.data_directory = config.data;
   server_options.connections_max = connections_max;
   server_options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   server_options.logger = loggers->server;
@@ -226,21 +227,11 @@ int main(int argc, char** argv) {
   auto* init = app.add_subcommand("init", "create a data directory and its root credential");
   std::string init_data = "./data";
   init->add_option("--data", init_data, "the data directory to create");
+  init->fallthrough();  // `ledgerd init --config FILE` as well as `ledgerd --config FILE init`.
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
-  }
-  if (init->parsed()) {
-    // `ledgerd --data DIR init` and LEDGER_DATA name the directory as they do for a start.
-    if (init->get_option("--data")->count() == 0) {
-      if (options["data"]->count() > 0) {
-        init_data = values["data"];
-      } else if (const char* data = std::getenv("LEDGER_DATA"); data != nullptr && *data != 0) {
-        init_data = data;
-      }
-    }
-    return Init(init_data);
   }
 
   std::map<std::string, std::string> flags;
@@ -253,6 +244,12 @@ int main(int argc, char** argv) {
   if (!resolved.ok()) {
     std::fprintf(stderr, "ledgerd: %s\n", resolved.status().message().c_str());
     return kExitUsage;
+  }
+  if (init->parsed()) {
+    // Without `init --data DIR`, the directory a start would serve: --data, LEDGER_DATA, the
+    // config file, ./data.
+    if (init->get_option("--data")->count() == 0) init_data = resolved->config.data;
+    return Init(init_data);
   }
   if (print_config) {
     std::fputs(server::FormatConfig(*resolved).c_str(), stdout);

@@ -33,7 +33,7 @@ Result<projections::Scope> ResolveScope(const PlatformEnvironmentLookup& platfor
                                         const domain::Principal& principal, Environment requested,
                                         std::string organization_id, std::string platform_id) {
   if (principal.environment == Environment::Unspecified && requested == Environment::Unspecified &&
-      !platform_id.empty()) {
+      !organization_id.empty() && !platform_id.empty()) {
     auto found = platform_environment(organization_id, platform_id);
     if (!found) {
       return Status::NotFound(fmt::format("no organization or platform '{}' here", platform_id));
@@ -58,9 +58,18 @@ projections::QueryOptions Freshness(std::uint64_t min_sequence, std::uint32_t wa
   return options;
 }
 
-std::string NotReachedMessage(const projections::QueryOptions& freshness) {
-  return fmt::format("the views have not reached sequence {} in time",
-                     freshness.min_sequence.value);
+std::string NotReachedMessage(const projections::QueryOptions& freshness,
+                              const projections::ProjectorStats& stats) {
+  std::string behind;
+  for (const auto& projection : stats.projections) {
+    if (projection.checkpoint < freshness.min_sequence) {
+      behind +=
+          fmt::format("{}{} at {}", behind.empty() ? "" : ", ",
+                      projections::ProjectionName(projection.id), projection.checkpoint.value);
+    }
+  }
+  return fmt::format("the views have not reached sequence {} in time ({})",
+                     freshness.min_sequence.value, behind);
 }
 
 }  // namespace ledger::server

@@ -10,6 +10,7 @@
 #include "ledger/engine/domain/principal.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/engine/status.h"
+#include "ledger/projections/projector.h"
 #include "ledger/projections/types.h"
 
 namespace ledger::server {
@@ -35,7 +36,9 @@ Result<projections::Scope> ResolveScope(const PlatformEnvironmentLookup& platfor
                                         std::string platform_id);
 
 projections::QueryOptions Freshness(std::uint64_t min_sequence, std::uint32_t wait_ms);
-/// What a request whose views did not reach its min_sequence in time is told.
-std::string NotReachedMessage(const projections::QueryOptions& freshness);
+/// What a request whose views did not reach its min_sequence in time is told, naming the
+/// views behind and where they are.
+std::string NotReachedMessage(const projections::QueryOptions& freshness,
+                              const projections::ProjectorStats& stats);
 
 }  // namespace ledger::server

@@ -73,10 +73,14 @@ void HandleGetProjectionsDigest(const RequestContext& context, const p::GetProje
   const projections::Views& views = context.services.projector->views();
   const projections::QueryOptions freshness = Freshness(body.min_sequence(), body.wait_ms());
   // A full scan of every view: off the I/O threads, once the views reached min_sequence.
+  const projections::Projector& projector = *context.services.projector;
   context.services.views_waiter.Await(
-      freshness.min_sequence, freshness.wait, [&views, freshness, responder](bool reached) {
-        if (!reached)
-          return responder.Fail(p::ErrorCode::DeadlineExceeded, NotReachedMessage(freshness));
+      freshness.min_sequence, freshness.wait,
+      [&views, &projector, freshness, responder](bool reached) {
+        if (!reached) {
+          return responder.Fail(p::ErrorCode::DeadlineExceeded,
+                                NotReachedMessage(freshness, projector.Stats()));
+        }
         auto digest = views.CanonicalDigest(freshness);
         if (!digest.ok()) {
           return responder.Fail(ErrorCodeOf(digest.status()), digest.status().message());
@@ -163,7 +167,8 @@ void HandleCreateBackup(const RequestContext& context, const p::CreateBackup& bo
                        context.identity.principal.Actor());
   // Minutes for a large log on another file system: on the blocking pool, one at a time.
   boost::asio::post(services.blocking, [&services, responder, path = body.path()->str()] {
-    auto backup = BackupDataDirectory(services.ledger, services.options.root_secret_sha256, path);
+    auto backup = BackupDataDirectory(services.ledger, services.options.root_secret_sha256,
+                                      services.options.data_directory, path);
     services.backup_running.store(false);
     if (!backup.ok()) {
       services.logger.warn("backup to {} failed: {}", path, backup.status().ToString());

@@ -265,10 +265,16 @@ TEST_F(BackupTest, RefusalsHaveTheirErrorsAndTheConnectionGoesOn) {
   EXPECT_NE(orphan.second.find("create it"), std::string::npos) << orphan.second;
   EXPECT_FALSE(fs::exists(backups_.Child("missing")));
 
-  // Created, then refused by the log: what was created is removed.
-  const std::string inside = server_.data_directory() + "/log/backup";
-  EXPECT_EQ(refused(root, inside).first, p::ErrorCode::InvalidArgument);
-  EXPECT_FALSE(fs::exists(inside));
+  // Inside the data directory served (its log, its views, or beside them): it would go
+  // wherever that directory goes. Nothing is created.
+  for (const std::string& inside :
+       {server_.data_directory() + "/log/backup", server_.data_directory() + "/views/backup",
+        server_.data_directory() + "/backup"}) {
+    auto within = refused(root, inside);
+    EXPECT_EQ(within.first, p::ErrorCode::InvalidArgument) << inside;
+    EXPECT_NE(within.second.find("inside the data directory"), std::string::npos) << within.second;
+    EXPECT_FALSE(fs::exists(inside));
+  }
 
   // A directory that cannot be created: the storage's error.
   auto unwritable = refused(root, "/proc/ledger-backup");

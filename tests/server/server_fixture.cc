@@ -65,6 +65,7 @@ void TestServer::Start() {
   auto root = server::LoadRootHash(dir_.Child("data"));
   if (!root.ok()) throw std::runtime_error(root.status().ToString());
   options.root_secret_sha256 = *root;
+  options.data_directory = dir_.Child("data");
   options.logger = logger_;
   options.shutdown_drain_timeout = std::chrono::seconds(5);
   if (adjust_) adjust_(options);

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
@@ -167,6 +168,24 @@ TEST(ShutdownTest, LedgerdInitServesAndExitsZeroOnSigterm) {
   ASSERT_TRUE(reply.ok()) << reply.error().ToString();
   ::kill(served.pid, SIGTERM);
   EXPECT_EQ(Wait(served), 0);
+}
+
+// `init` creates the directory a start would serve: from the config file too.
+TEST(ShutdownTest, InitCreatesTheDataDirectoryTheConfigFileNames) {
+  TempDir dir;
+  const std::string config = dir.Child("ledgerd.conf");
+  const std::string data = dir.Child("from config #1");
+  std::ofstream(config) << "data = \"" << data << "\"\n";
+  Process init = Spawn({LEDGERD_PATH, "--config", config, "init"});
+  while (!ReadLine(init.output).empty()) {
+  }
+  ASSERT_EQ(Wait(init), 0);
+  EXPECT_TRUE(std::filesystem::exists(data + "/root.sha256"));
+  // The same config, given after init: the directory is there already, so init refuses.
+  Process again = Spawn({LEDGERD_PATH, "init", "--config", config});
+  while (!ReadLine(again.output).empty()) {
+  }
+  EXPECT_EQ(Wait(again), 1);
 }
 
 // Log lines name their level as --log-level does ("warn", not spdlog's "warning").

@@ -47,7 +47,10 @@ struct DataDirectoryBackup {
 /// 0700) or an empty directory. root.sha256 is written last, so a directory without it is not
 /// a finished backup, and ledgerd refuses to start on it; a failed backup removes what it
 /// wrote. Slow: run it off the network thread, one at a time.
+/// `served` is the data directory the ledger is served from (empty: not known): a backup
+/// inside it is refused, since it would go wherever that directory goes.
 Result<DataDirectoryBackup> BackupDataDirectory(const Ledger& ledger, const Hash256& root_hash,
+                                                const std::string& served,
                                                 const std::string& directory);
 
 }  // namespace ledger::server

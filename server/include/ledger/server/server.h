@@ -36,6 +36,8 @@ struct ServerOptions {
   std::uint16_t port = 7400;
   /// SHA-256 of the root credential's secret (data_directory.h).
   Hash256 root_secret_sha256{};
+  /// The data directory served (empty: not known); backups are refused inside it.
+  std::string data_directory;
   /// Connections served at once; more are answered `Overloaded` and closed.
   std::size_t connections_max = limits::kConnectionsMax;
   /// Deadlines (each at most its limit in limits.h; tests shorten them).
