@@ -17,4 +17,18 @@ inline std::unique_ptr<Ledger> OpenTestLedger(const std::string& path) {
   return OpenTestLedger(TestLedgerOptions(path));
 }
 
+/// The principals the ledger tests act as: root, and the API key "k" of platform "shop" of
+/// organization "acme" (sandbox).
+inline const domain::Principal kTestRoot = domain::Principal::Root();
+inline const domain::Principal kTestKey =
+    domain::Principal::ApiKey("k", "acme", "shop", schema::Environment::Sandbox);
+
+/// `command` by `principal`, under idempotency key `key` (none when empty), with fixed
+/// correlation and causation ids and any expected version.
+inline CommandRequest As(const domain::Principal& principal, domain::Command command,
+                         std::string key = {}) {
+  return CommandRequest{principal, std::move(command), std::move(key),
+                        "corr-1",  "cause-1",          ExpectedVersion::Any()};
+}
+
 }  // namespace ledger::testing

@@ -17,13 +17,8 @@ using schema::Environment;
 using schema::OperationKind;
 using schema::OperationOutcome;
 
-const Principal kRoot = Principal::Root();
-const Principal kKey = Principal::ApiKey("k", "acme", "shop", Environment::Sandbox);
-
-CommandRequest As(const Principal& principal, domain::Command command, std::string key = {}) {
-  return CommandRequest{principal, std::move(command), std::move(key),
-                        "corr-1",  "cause-1",          ExpectedVersion::Any()};
-}
+const Principal& kRoot = kTestRoot;
+const Principal& kKey = kTestKey;
 
 CommandRequest Step(const std::string& order, const std::string& id, OperationKind kind,
                     std::int64_t amount) {
