@@ -85,9 +85,10 @@ int Export(Ctl& ctl, p::ExportKind kind, const ExportOptions& o) {
         code = kExitUsage;
       }
     }
-    if (code != kExitOk) std::filesystem::remove(PartialPath(o.out), error);
-  }
-  if (code == kExitOk && to_file) {
+    if (code != kExitOk) {
+      std::filesystem::remove(PartialPath(o.out), error);
+      return code;
+    }
     if (ctl.options.json) {
       Ctl::PrintJson({{"file", o.out},
                       {"rows", rows},

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "ledger/currencies.h"
+#include "ledger/host_port.h"
 #include "ledger/schema/protocol_generated.h"
 #include "response_json.h"
 
@@ -45,24 +46,14 @@ bool ParseEnvironment(const std::string& name, schema::Environment* out) {
 }
 
 bool ParseServerAddress(const std::string& address, std::string* host, std::uint16_t* port) {
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  std::string name = address.substr(0, colon);
-  if (name.front() == '[') {
-    if (name.size() < 3 || name.back() != ']') return false;
-    name = name.substr(1, name.size() - 2);
-  } else if (name.find(':') != std::string::npos) {
-    return false;  // An IPv6 address without brackets: which colon starts the port?
-  }
-  const std::string digits = address.substr(colon + 1);
-  if (digits.empty() || digits.size() > 5 ||
-      digits.find_first_not_of("0123456789") != std::string::npos) {
+  auto parsed = ParseHostPort(address);
+  // A server has a port; an IPv6 address needs its brackets (which colon starts the port?).
+  if (!parsed || parsed->port == 0 ||
+      (!parsed->bracketed && parsed->host.find(':') != std::string::npos)) {
     return false;
   }
-  const int number = std::stoi(digits);
-  if (number < 1 || number > 65535) return false;
-  *host = std::move(name);
-  *port = static_cast<std::uint16_t>(number);
+  *host = std::move(parsed->host);
+  *port = parsed->port;
   return true;
 }
 

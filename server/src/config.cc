@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ledger/engine/ledger.h"
+#include "ledger/host_port.h"
 #include "ledger/limits.h"
 
 namespace ledger::server {
@@ -269,17 +270,13 @@ std::string FormatConfig(const ResolvedConfig& resolved) {
 }
 
 Status ParseListenAddress(std::string_view listen, std::string* host, std::uint16_t* port) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) {
-    return Status::InvalidArgument(fmt::format("'{}' is not host:port", listen));
+  auto parsed = ParseHostPort(listen);
+  if (!parsed) {
+    return Status::InvalidArgument(
+        fmt::format("'{}' is not host:port (a port from 0 to 65535)", listen));
   }
-  std::string_view host_part = listen.substr(0, colon);
-  if (host_part.size() >= 2 && host_part.front() == '[' && host_part.back() == ']') {
-    host_part = host_part.substr(1, host_part.size() - 2);
-  }
-  Status parsed = ParseInteger<std::uint16_t>(listen.substr(colon + 1), 0, 65535, port);
-  if (!parsed.ok()) return Status::InvalidArgument(fmt::format("port: {}", parsed.message()));
-  *host = std::string(host_part);
+  *host = std::move(parsed->host);
+  *port = parsed->port;
   return Status::Ok();
 }
 

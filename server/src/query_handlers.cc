@@ -231,14 +231,9 @@ void HandleQuery(const RequestContext& context, const p::Query& query, const Res
           return responder.Fail(p::ErrorCode::Forbidden,
                                 fmt::format("{} may not read this view", principal.Actor()));
         }
-        // The waiter waited for every view; this query may need fewer, which may be there: it
-        // looks for itself, without waiting again.
-        if (!reached) {
-          QueryInput now = input;
-          now.freshness.wait = std::chrono::milliseconds(0);
-          return RunOtherQuery(views, now, responder);
-        }
-        RunOtherQuery(views, input, responder);
+        QueryInput now = input;
+        now.freshness = AfterTheWait(input.freshness, reached);
+        RunOtherQuery(views, now, responder);
       });
 }
 
@@ -278,9 +273,7 @@ void HandleExport(const RequestContext& context, const p::ExportCsv& request,
               access == Access::kNotFound ? "no such organization or platform here"
                                           : "exports need the view_reports permission");
         }
-        // As for a query: an export needs fewer views than the waiter waited for.
-        v::QueryOptions now = freshness;
-        if (!reached) now.wait = std::chrono::milliseconds(0);
+        const v::QueryOptions now = AfterTheWait(freshness, reached);
         ExportStream stream(responder);
         std::ostream out(&stream);
         auto manifest = payments ? views.ExportPayments(filter, out, now)

@@ -58,18 +58,9 @@ projections::QueryOptions Freshness(std::uint64_t min_sequence, std::uint32_t wa
   return options;
 }
 
-std::string NotReachedMessage(const projections::QueryOptions& freshness,
-                              const projections::ProjectorStats& stats) {
-  std::string behind;
-  for (const auto& projection : stats.projections) {
-    if (projection.checkpoint < freshness.min_sequence) {
-      behind +=
-          fmt::format("{}{} at {}", behind.empty() ? "" : ", ",
-                      projections::ProjectionName(projection.id), projection.checkpoint.value);
-    }
-  }
-  return fmt::format("the views have not reached sequence {} in time ({})",
-                     freshness.min_sequence.value, behind);
+projections::QueryOptions AfterTheWait(projections::QueryOptions freshness, bool reached) {
+  if (!reached) freshness.wait = std::chrono::milliseconds(0);
+  return freshness;
 }
 
 }  // namespace ledger::server

@@ -10,7 +10,6 @@
 #include "ledger/engine/domain/principal.h"
 #include "ledger/engine/ledger.h"
 #include "ledger/engine/status.h"
-#include "ledger/projections/projector.h"
 #include "ledger/projections/types.h"
 
 namespace ledger::server {
@@ -36,9 +35,10 @@ Result<projections::Scope> ResolveScope(const PlatformEnvironmentLookup& platfor
                                         std::string platform_id);
 
 projections::QueryOptions Freshness(std::uint64_t min_sequence, std::uint32_t wait_ms);
-/// What a request whose views did not reach its min_sequence in time is told, naming the
-/// views behind and where they are.
-std::string NotReachedMessage(const projections::QueryOptions& freshness,
-                              const projections::ProjectorStats& stats);
+/// What to ask the views with once the ViewsWaiter answered: `freshness` as it was when the
+/// views `reached` its sequence; without waiting when they did not in time, so that a request
+/// needing fewer views than the waiter waited for may still be answered, and one that is not
+/// is told which views are behind.
+projections::QueryOptions AfterTheWait(projections::QueryOptions freshness, bool reached);
 
 }  // namespace ledger::server

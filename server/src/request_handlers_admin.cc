@@ -73,15 +73,9 @@ void HandleGetProjectionsDigest(const RequestContext& context, const p::GetProje
   const projections::Views& views = context.services.projector->views();
   const projections::QueryOptions freshness = Freshness(body.min_sequence(), body.wait_ms());
   // A full scan of every view: off the I/O threads, once the views reached min_sequence.
-  const projections::Projector& projector = *context.services.projector;
   context.services.views_waiter.Await(
-      freshness.min_sequence, freshness.wait,
-      [&views, &projector, freshness, responder](bool reached) {
-        if (!reached) {
-          return responder.Fail(p::ErrorCode::DeadlineExceeded,
-                                NotReachedMessage(freshness, projector.Stats()));
-        }
-        auto digest = views.CanonicalDigest(freshness);
+      freshness.min_sequence, freshness.wait, [&views, freshness, responder](bool reached) {
+        auto digest = views.CanonicalDigest(AfterTheWait(freshness, reached));
         if (!digest.ok()) {
           return responder.Fail(ErrorCodeOf(digest.status()), digest.status().message());
         }
